@@ -1,0 +1,1 @@
+"""unsearch: full-text search over United Nations documents, paragraph by paragraph."""

@@ -1,0 +1,42 @@
+"""Exceptions raised by the library; the CLI turns them into one-line messages."""
+
+from __future__ import annotations
+
+
+class SearchError(Exception):
+    """Base class of every error unsearch raises on purpose."""
+
+    hint: str = ""
+
+
+class DocumentError(SearchError):
+    """A source file cannot be read as a UN document.
+
+    The message names the file and the reason, e.g.
+    ``corpus/x.pdf: no text layer: needs OCR``.
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class IndexNotFoundError(SearchError):
+    """No index exists in the folder that was named."""
+
+    hint = "build one with: unsearch ingest [PATH...]"
+
+
+class IndexLockedError(SearchError):
+    """Another process is writing to the index."""
+
+    hint = "wait for the other ingest to finish, or try again"
+
+
+class QueryError(SearchError):
+    """A query cannot be understood."""
+
+
+class NotFoundError(SearchError):
+    """A document or paragraph asked for by symbol is not in the index."""

@@ -1,0 +1,73 @@
+"""UN document symbols: recognise them in text and queries, and normalise them.
+
+A symbol is written in many ways: ``A/RES/58/220``, ``58/220`` ("resolution
+58/220"), ``S/RES/2728 (2024)``, ``A/58/413``.  :func:`normalize` gives the one
+spelling the index stores, so that any of them finds the document and the
+paragraphs that cite it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A full symbol: series letters, then slash-separated parts (A/58/L.7, A/RES/58/220,
+# S/RES/2728 (2024), E/CN.6/2024/3, A/RES/ES-10/21).
+_FULL = r"[A-Z]{1,4}(?:/(?:[A-Z]{1,6}(?:\.\d+)?|ES-\d+|\d+(?:/Add\.\d+|/Rev\.\d+)?|[A-Z]\.\d+))+(?:\s?\(\d{4}\))?"
+# A General Assembly resolution number as resolutions cite each other: 57/263, 1145 (XII).
+_SHORT = r"\d{1,3}/\d{1,4}(?:\s?[A-Z](?![\w/]))?|\d{1,4}\s?(?:[A-Z]\s)?\((?:[IVXL]+|S-[IVXL]+|ES-[IVXL]+)\)"
+
+FULL_RE = re.compile(rf"(?<![\w/])(?:{_FULL})(?![\w/])")
+SHORT_RE = re.compile(rf"(?<![\w/.])(?:{_SHORT})(?![\w/])")
+_RESOLUTION_WORD = re.compile(r"(?i)\b(?:r[ée]solutions?|resolutions?)\b")
+_QUERY_RE = re.compile(rf"^\s*(?:{_FULL}|{_SHORT})\s*$")
+
+
+def normalize(symbol: str) -> str:
+    """The canonical spelling of a symbol.
+
+    >>> normalize("58/220")
+    'A/RES/58/220'
+    >>> normalize("a/res/58/220")
+    'A/RES/58/220'
+    >>> normalize("S/RES/2728 (2024)")
+    'S/RES/2728(2024)'
+    >>> normalize("1145 (XII)")
+    'A/RES/1145(XII)'
+    >>> normalize("217 A (III)")
+    'A/RES/217A(III)'
+    """
+    s = re.sub(r"\s+", "", symbol.strip()).upper()
+    if re.fullmatch(r"\d{1,3}/\d{1,4}[A-Z]?", s) or re.fullmatch(r"\d{1,4}[A-Z]?\([A-Z-]+\)", s):
+        s = "A/RES/" + s
+    return s
+
+
+def looks_like_symbol(query: str) -> bool:
+    """Whether a whole query is a symbol and nothing else.
+
+    >>> looks_like_symbol("A/RES/58/220"), looks_like_symbol("58/220")
+    (True, True)
+    >>> looks_like_symbol("coopération 58/220")
+    False
+    """
+    return bool(_QUERY_RE.match(query)) and not query.strip().isdigit()
+
+
+def cited(text: str) -> list[str]:
+    """Normalised symbols cited in ``text``, in order of first appearance.
+
+    Bare numbers like ``57/263`` count only as GA resolutions when they look like
+    one; full symbols (``A/58/413``) always count.
+
+    >>> cited("dans sa résolution 57/263 du 20 décembre 2002 (voir A/58/413, annexe)")
+    ['A/RES/57/263', 'A/58/413']
+    """
+    found: dict[str, int] = {}
+    for m in FULL_RE.finditer(text):
+        found.setdefault(normalize(m.group()), m.start())
+    for m in SHORT_RE.finditer(text):
+        # "57/263" is a resolution number; a date-like "2/3" in a table is not.
+        before = text[max(0, m.start() - 40) : m.start()]
+        if "/" in m.group() or _RESOLUTION_WORD.search(before):
+            found.setdefault(normalize(m.group()), m.start())
+    return sorted(found, key=found.__getitem__)
