@@ -12,9 +12,15 @@ import re
 
 # A full symbol: series letters, then slash-separated parts (A/58/L.7, A/RES/58/220,
 # S/RES/2728 (2024), E/CN.6/2024/3, A/RES/ES-10/21).
-_FULL = r"[A-Z]{1,4}(?:/(?:[A-Z]{1,6}(?:\.\d+)?|ES-\d+|\d+(?:/Add\.\d+|/Rev\.\d+)?|[A-Z]\.\d+))+(?:\s?\(\d{4}\))?"
+_FULL = (
+    r"[A-Z]{1,4}(?:/(?:[A-Z]{1,6}(?:\.\d+)?|ES-\d+|\d+(?:/Add\.\d+|/Rev\.\d+)?|[A-Z]\.\d+))+"
+    r"(?:\s?\(\d{4}\))?"
+)
 # A General Assembly resolution number as resolutions cite each other: 57/263, 1145 (XII).
-_SHORT = r"\d{1,3}/\d{1,4}(?:\s?[A-Z](?![\w/]))?|\d{1,4}\s?(?:[A-Z]\s)?\((?:[IVXL]+|S-[IVXL]+|ES-[IVXL]+)\)"
+_SHORT = (
+    r"\d{1,3}/\d{1,4}(?:\s?[A-Z](?![\w/]))?"
+    r"|\d{1,4}\s?(?:[A-Z]\s)?\((?:[IVXL]+|S-[IVXL]+|ES-[IVXL]+)\)"
+)
 
 FULL_RE = re.compile(rf"(?<![\w/])(?:{_FULL})(?![\w/])")
 SHORT_RE = re.compile(rf"(?<![\w/.])(?:{_SHORT})(?![\w/])")

@@ -1,0 +1,186 @@
+"""Text analysis: one chain of small Whoosh filters per language, built in :func:`analyzer`.
+
+The French chain is the heart of unsearch.  It tokenises words, UN symbols and CJK
+characters; strips elision (``l'``, ``qu'``, ``jusqu'`` …, with ``'`` or ``’``);
+lower-cases; drops a stop list made for UN French while keeping the positions of
+dropped words, so that phrases stay exact; folds accents (``œ`` → ``oe``) *before*
+stemming, so that both spellings reach the same stem; then applies the Snowball
+French stemmer.
+
+>>> tokens("fr", "L’Assemblée générale, aujourd'hui, les États Membres")
+['assemble', 'general', "aujourd'hui", 'etat', 'membr']
+>>> tokens("fr", "assemblee generale") == tokens("fr", "Assemblée générale")
+True
+>>> tokens("fr", "coopérations triangulaires") == tokens("fr", "coopération triangulaire")
+True
+>>> tokens("fr", "les sommes allouées pendant l'été")
+['somm', 'alloue', 'pend', 'ete']
+>>> tokens("fr", "la coopération Sud-Sud, voir résolution 57/263 et A/58/413")
+['cooper', 'sud', 'sud', 'voir', 'resolu', '57/263', 'a/58/413']
+>>> tokens("fr", "mettre en œuvre")
+['mettr', 'oeuvr']
+>>> tokens("en", "the Secretary-General's report on States’ cooperation")
+['secretari', 'general', 'report', 'state', 'cooper']
+>>> tokens("zh", "联合国大会")
+['联', '合', '国', '大', '会']
+>>> tokens("words", "Coopération coopératives")
+['cooperation', 'cooperatives']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+
+from whoosh.analysis import (
+    Analyzer,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+#: UN symbols (A/RES/58/220, 57/263), single CJK characters, and words with their
+#: inner apostrophes (aujourd'hui, l'Assemblée: the elision filter splits those).
+TOKEN_PATTERN = re.compile(
+    rf"[A-Z]{{1,4}}(?:/[A-Za-z0-9.\-]+)+|\d{{1,4}}/\d{{1,4}}"
+    rf"|[{_CJK}]"
+    rf"|[^\W_{_CJK}]+(?:['’][^\W_{_CJK}]+)*"
+)
+
+#: French stop words for UN texts: articles, prepositions, conjunctions and clitic
+#: pronouns only.  Whoosh's default list also drops forms of "être"/"avoir" that UN
+#: French needs as words ("sommes allouées", "l'été", "étant entendu", "États").
+FRENCH_STOP_WORDS = frozenset(
+    """
+    a à au aux avec ce ces cet cette d dans de des du elle elles en et eux il ils je l
+    la le les leur leurs lui m ma mais me même mes moi mon n ne nos notre nous on ou où
+    par pas pour qu que qui s sa se ses si son sur t ta te tes toi ton tu un une vos
+    votre vous y c j
+    """.split()
+)
+
+#: English stop words: function words only.
+ENGLISH_STOP_WORDS = frozenset(
+    """
+    a an and are as at be but by for from if in into is it its of on or such that the
+    their them then there these they this to was were will with
+    """.split()
+)
+
+_ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
+_POSSESSIVE = re.compile(r"'s?$")
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+
+class ApostropheFilter(Filter):
+    """Write the typographic apostrophe ’ as ' so that both spell the same word."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if "’" in t.text:
+                t.text = t.text.replace("’", "'")
+            yield t
+
+
+class ElisionFilter(Filter):
+    """Strip French elided articles and pronouns: l'examen → examen, qu'il → il.
+
+    "aujourd'hui" is left whole.
+    """
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if "'" in t.text:
+                t.text = _ELISION.sub("", t.text, count=1)
+            yield t
+
+
+class PossessiveFilter(Filter):
+    """Strip English possessives: Secretary-General's → Secretary-General, States' → States."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if "'" in t.text:
+                t.text = _POSSESSIVE.sub("", t.text)
+            yield t
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Remove accents and spell ligatures out: ``Œuvre`` → ``Oeuvre``, ``États`` → ``Etats``.
+
+    >>> fold("coopération œuvre Pérez")
+    'cooperation oeuvre Perez'
+    """
+    text = text.translate(_LIGATURES)
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class FoldFilter(Filter):
+    """Accent-insensitive matching: fold each token (see :func:`fold`)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+class SymbolSafeStemFilter(StemFilter):
+    """Snowball stemming that leaves UN symbols and numbers (``57/263``) alone."""
+
+    def __call__(self, tokens):
+        stemfn = self._stem
+        for t in tokens:
+            if not t.stopped and t.text.isalpha():
+                t.text = stemfn(t.text)
+            yield t
+
+
+def _tokenizer() -> RegexTokenizer:
+    return RegexTokenizer(TOKEN_PATTERN)
+
+
+@cache
+def analyzer(name: str) -> Analyzer:
+    """The analysis chain for a language code (``fr``, ``en``, anything else: neutral),
+    or ``words``: the folded, unstemmed words used for prefix queries and highlighting.
+    """
+    chain = _tokenizer() | ApostropheFilter()
+    if name == "fr":
+        return (
+            chain
+            | LowercaseFilter()
+            | ElisionFilter()
+            | StopFilter(stoplist=FRENCH_STOP_WORDS, minsize=1, renumber=False)
+            | FoldFilter()
+            | SymbolSafeStemFilter(lang="fr", cachesize=100_000)
+        )
+    if name == "en":
+        return (
+            chain
+            | LowercaseFilter()
+            | PossessiveFilter()
+            | StopFilter(stoplist=ENGLISH_STOP_WORDS, minsize=1, renumber=False)
+            | FoldFilter()
+            | SymbolSafeStemFilter(lang="en", cachesize=100_000)
+        )
+    if name == "words":
+        return chain | LowercaseFilter() | ElisionFilter() | PossessiveFilter() | FoldFilter()
+    return chain | LowercaseFilter() | FoldFilter()
+
+
+def chain_name(lang: str) -> str:
+    """The analysis chain a document language gets: its own, or the neutral ``xx``."""
+    return lang if lang in ("fr", "en") else "xx"
+
+
+def tokens(name: str, text: str) -> list[str]:
+    """The indexed terms of ``text`` under chain ``name`` (stop words left out)."""
+    return [t.text for t in analyzer(name)(text, removestops=True)]

@@ -1,0 +1,232 @@
+"""The ``unsearch`` command: a thin click layer over the library.
+
+Each command parses its options, calls one public function of :mod:`search`, and
+formats the result.  Library errors become one-line messages (exit 1); usage
+errors exit 2.  The library is imported lazily so that ``--help`` is instant.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+
+import click
+
+SNIPPET_CHARS = 320
+
+
+class DefaultGroup(click.Group):
+    """A group whose first argument, when it names no command, is a query."""
+
+    default_command = "query"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "--version"):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+def _fail(exc: Exception) -> click.ClickException:
+    hint = getattr(exc, "hint", "")
+    return click.ClickException(f"{exc}{f' ({hint})' if hint else ''}")
+
+
+def _index_option(f):
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False),
+        envvar="UNSEARCH_INDEX",
+        default="index",
+        show_default=True,
+        help="Index folder (or set UNSEARCH_INDEX).",
+    )(f)
+
+
+def _dump_json(items) -> None:
+    data = [dataclasses.asdict(i) for i in items]
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="unsearch", prog_name="unsearch")
+def main() -> None:
+    """Search United Nations documents paragraph by paragraph.
+
+    \b
+    unsearch "coopération triangulaire"       search (the default command)
+    unsearch ingest ../shared/corpus/resolutions   build or update the index
+    unsearch show A/RES/58/220 OP4            read a paragraph in its document
+
+    Run `unsearch query --help` for the query syntax.
+    """
+
+
+@main.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option("--lang", help="Only documents in this language (fr, en, es, ru, ar, zh).")
+@click.option(
+    "--context", default=0, type=click.IntRange(min=0), help="Neighbouring paragraphs to show."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print hits as a JSON array.")
+@_index_option
+def query(words, limit, lang, context, as_json, index_dir) -> None:
+    """Search the index.
+
+    \b
+    Syntax (operators in capitals only):
+      coopération triangulaire     all words must match
+      "Nations Unies"  "…"~2       exact phrase, optional slop
+      sud OR nord   sud OU nord    either;  AND / ET: both (default)
+      NOT nord  SAUF nord  -nord   without
+      (a OR b) coopér*             grouping, prefix
+      symbol:58/220 session:58 year:2003 year:2020..2024
+      lang:fr kind:op|pp|fn|annex cites:57/263
+      58/220  A/RES/58/220         that document, or the paragraphs citing it
+    """
+    from . import SearchError, open_index
+
+    text = " ".join(words)
+    try:
+        with open_index(index_dir) as ix:
+            hits = ix.search(text, limit=limit, lang=lang, context=context)
+    except SearchError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        _dump_json(hits)
+        return
+    color = sys.stdout.isatty()
+    for i, hit in enumerate(hits):
+        if i:
+            click.echo()
+        _echo_hit(hit, color)
+
+
+def _echo_hit(hit, color: bool) -> None:
+    head = f"{hit.symbol}  {hit.paragraph}  ({hit.citation})"
+    click.echo(click.style(head, bold=True) if color else head, color=color)
+    if hit.chapeau:
+        click.echo("  " + _shorten(hit.chapeau, 160), color=color)
+    for p in (c for c in hit.context if c.order < hit.order):
+        click.echo(f"  {p.paragraph}: {_shorten(p.text, 200)}", color=color)
+    click.echo("  " + snippet(hit.text, hit.matches, color), color=color)
+    for p in (c for c in hit.context if c.order > hit.order):
+        click.echo(f"  {p.paragraph}: {_shorten(p.text, 200)}", color=color)
+
+
+def _shorten(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def snippet(text: str, matches, color: bool, width: int = SNIPPET_CHARS) -> str:
+    """The part of ``text`` around its first matches, matched words in colour."""
+    start, end = 0, len(text)
+    if len(text) > width:
+        first = matches[0][0] if matches else 0
+        start = max(0, first - width // 3)
+        if start:
+            start = text.find(" ", start) + 1 or start
+        end = min(len(text), start + width)
+        if end < len(text):
+            end = text.rfind(" ", start, end) if " " in text[start:end] else end
+    out = []
+    pos = start
+    for a, b in matches:
+        if a < start or b > end:
+            continue
+        out.append(text[pos:a])
+        out.append(click.style(text[a:b], fg="yellow", bold=True) if color else text[a:b])
+        pos = b
+    out.append(text[pos:end])
+    return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@_index_option
+@click.option("--prune", is_flag=True, help="Remove documents whose files are gone.")
+@click.option(
+    "--wait",
+    default=0.0,
+    type=click.FloatRange(min=0),
+    help="Seconds to wait for another ingest to finish.",
+)
+def ingest(paths, index_dir, prune, wait) -> None:
+    """Read UN documents (.md .txt .html .pdf, files or folders; default: corpus/)
+    and index their paragraphs."""
+    from . import SearchError, iter_sources
+    from . import ingest as run_ingest
+
+    files = list(iter_sources(paths or ["corpus"]))
+    if not files:
+        raise click.ClickException(
+            f"no documents found in {', '.join(paths or ['corpus/'])} "
+            "(expected .md, .txt, .html or .pdf files)"
+        )
+    try:
+        with click.progressbar(
+            files, label="ingesting", file=sys.stderr, show_pos=True, item_show_func=_short
+        ) as bar:
+            report = run_ingest(bar, index_dir, prune=prune, wait=wait)
+    except SearchError as exc:
+        raise _fail(exc) from None
+    for failure in report.failures:
+        click.echo(f"error: {failure}", err=True)
+    summary = f"indexed {report.paragraphs} paragraphs from {report.documents} documents"
+    extras = []
+    if report.unchanged:
+        extras.append(f"{report.unchanged} files unchanged")
+    if report.duplicates:
+        extras.append(f"{report.duplicates} duplicate sources skipped")
+    if report.removed:
+        extras.append(f"{report.removed} documents removed")
+    if report.failures:
+        extras.append(f"{len(report.failures)} files failed")
+    click.echo(summary + "".join(f"; {e}" for e in extras))
+    if report.failures:
+        sys.exit(1)
+
+
+def _short(path) -> str:
+    return path.name if path is not None else ""
+
+
+@main.command()
+@click.argument("symbol")
+@click.argument("paragraph", required=False)
+@click.option("--lang", help="Language version (fr, en, …).")
+@click.option("--context", default=1, show_default=True, type=click.IntRange(min=0))
+@click.option("--json", "as_json", is_flag=True, help="Print paragraphs as a JSON array.")
+@_index_option
+def show(symbol, paragraph, lang, context, as_json, index_dir) -> None:
+    """Print a whole document, or one PARAGRAPH (OP4, PP2, FN1, 4…) with its neighbours."""
+    from . import SearchError, open_index
+
+    try:
+        with open_index(index_dir) as ix:
+            if paragraph:
+                hit = ix.paragraph(symbol, paragraph, lang=lang, context=context)
+                items = [*[c for c in hit.context if c.order < hit.order], hit]
+                items += [c for c in hit.context if c.order > hit.order]
+            else:
+                items = ix.document(symbol, lang=lang)
+    except SearchError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        _dump_json(items)
+        return
+    color = sys.stdout.isatty()
+    current = items[0]
+    head = f"{current.symbol} ({current.lang})  {current.title}"
+    click.echo(click.style(head, bold=True) if color else head, color=color)
+    for p in items:
+        label = f"{p.paragraph:>7}"
+        if paragraph and p.paragraph.upper() != paragraph.upper() and p.kind:
+            label = click.style(label, dim=True) if color else label
+        click.echo(f"{label}  {p.text}", color=color)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

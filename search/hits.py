@@ -1,0 +1,219 @@
+"""Hits: what a search returns, with citations and the offsets of matched words.
+
+Matched words are found again in the stored paragraph text by running the same
+analysis chain with character offsets, so the offsets point into the clean text a
+user reads, accents and all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .analysis import analyzer, fold
+from .query import Phrase, Prefix, Word, analyze, phrase_starts
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph as stored in the index, with its document's metadata."""
+
+    symbol: str
+    paragraph: str
+    kind: str
+    lang: str
+    title: str
+    date: str
+    session: int | None
+    text: str
+    citation: str
+    source: str
+    order: int = 0
+    parent: str = ""
+    notes: tuple[str, ...] = ()
+    distributed: str = ""
+    meeting: str = ""
+    agenda_item: str = ""
+    committee: str = ""
+    report: str = ""
+
+
+@dataclass(frozen=True)
+class Hit(Passage):
+    """A ranked search result: a passage, its score and the ``[start, end)`` character
+    offsets of the matched words in ``text``.  ``context`` holds neighbouring
+    paragraphs when asked for, and ``chapeau`` the text of the paragraph a
+    sub-paragraph belongs to."""
+
+    score: float = 0.0
+    matches: tuple[tuple[int, int], ...] = ()
+    chapeau: str = ""
+    context: tuple[Passage, ...] = field(default=())
+
+
+_SUB = re.compile(r"^(?P<prefix>[A-Z]+[\d.]*-?)(?P<num>\d+)?(?P<subs>(?:\([^)]+\))*)$")
+
+
+def citation(symbol: str, label: str, lang: str) -> str:
+    """A copy-ready citation of a paragraph, the way UN documents cite each other.
+
+    >>> citation("A/RES/58/220", "OP4", "fr")
+    'A/RES/58/220, par. 4'
+    >>> citation("A/RES/80/7", "OP4", "en")
+    'A/RES/80/7, para. 4'
+    >>> citation("A/RES/80/7", "OP9(a)", "en")
+    'A/RES/80/7, para. 9 (a)'
+    >>> citation("A/RES/58/220", "OP9(a)", "fr")
+    'A/RES/58/220, par. 9 a)'
+    >>> citation("A/RES/58/220", "PP3", "fr")
+    'A/RES/58/220, troisième alinéa du préambule'
+    >>> citation("A/RES/80/7", "PP2", "en")
+    'A/RES/80/7, second preambular paragraph'
+    >>> citation("A/RES/58/220", "FN6", "fr")
+    'A/RES/58/220, note 6'
+    >>> citation("A/RES/78/1", "AN5", "en")
+    'A/RES/78/1, annex, para. 5'
+    >>> citation("A/RES/217(III)", "ART21(2)", "en")
+    'A/RES/217(III), art. 21 (2)'
+    """
+    fr = lang == "fr"
+    m = re.fullmatch(r"(?P<kind>[A-Z]+)(?P<num>\d+)(?P<subs>(?:\([^)]+\))*)", label)
+    if label == "T":
+        return f"{symbol}, {'titre' if fr else 'title'}"
+    if m is None:
+        return _annex_citation(symbol, label, fr)
+    kind, num, subs = m.group("kind"), int(m.group("num")), m.group("subs")
+    subs_text = _subs(subs, fr)
+    if kind == "OP":
+        return f"{symbol}, {'par.' if fr else 'para.'} {num}{subs_text}"
+    if kind == "PP":
+        if fr:
+            return f"{symbol}, {_ordinal_fr(num)} alinéa du préambule"
+        return f"{symbol}, {_ordinal_en(num)} preambular paragraph"
+    if kind == "FN":
+        return f"{symbol}, {'note' if fr else 'footnote'} {num}"
+    if kind == "AN":
+        return f"{symbol}, {'annexe, par.' if fr else 'annex, para.'} {num}{subs_text}"
+    if kind == "ART":
+        return f"{symbol}, art. {num}{subs_text}"
+    return f"{symbol}, {'par.' if fr else 'para.'} {num}{subs_text}"
+
+
+def _annex_citation(symbol: str, label: str, fr: bool) -> str:
+    # AN2.5 (annex II, para. 5), AN-P3 / AN2-P3 (unnumbered), AN-H1 (heading)
+    m = re.fullmatch(r"AN(?P<annex>\d+)?(?:\.(?P<num>\d+)(?P<subs>(?:\([^)]+\))*)|-.*)", label)
+    if m is None:
+        return f"{symbol}, {label}"
+    annex = "annexe" if fr else "annex"
+    if m.group("annex"):
+        annex += f" {_roman(int(m.group('annex')))}"
+    if m.group("num"):
+        para = "par." if fr else "para."
+        return f"{symbol}, {annex}, {para} {m.group('num')}{_subs(m.group('subs'), fr)}"
+    return f"{symbol}, {annex}"
+
+
+def _subs(subs: str, fr: bool) -> str:
+    parts = re.findall(r"\(([^)]+)\)", subs or "")
+    if not parts:
+        return ""
+    if fr:
+        return " " + " ".join(f"{p})" for p in parts)
+    return " " + " ".join(f"({p})" for p in parts)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+_FR_ORD = """
+    premier deuxième troisième quatrième cinquième sixième septième huitième neuvième
+    dixième onzième douzième treizième quatorzième quinzième seizième dix-septième
+    dix-huitième dix-neuvième vingtième
+""".split()
+_EN_ORD = """
+    first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
+    thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth
+    twentieth
+""".split()
+
+
+def _ordinal_fr(n: int) -> str:
+    return _FR_ORD[n - 1] if n <= len(_FR_ORD) else f"{n}e"
+
+
+def _ordinal_en(n: int) -> str:
+    if n <= len(_EN_ORD):
+        return _EN_ORD[n - 1]
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def find_matches(text: str, chain: str, leaves: list) -> tuple[tuple[int, int], ...]:
+    """Character spans in ``text`` of the query's words, phrases and prefixes.
+
+    A phrase is marked only where it occurs as a phrase.
+
+    >>> text = "la coopération Sud-Sud et la coopération triangulaire"
+    >>> spans = find_matches(text, "fr", [Phrase("coopération triangulaire")])
+    >>> [text[a:b] for a, b in spans]
+    ['coopération', 'triangulaire']
+    """
+    toks = [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in analyzer(chain)(text, positions=True, chars=True, removestops=True)
+    ]
+    if not toks:
+        return ()
+    by_pos = {pos: (start, end) for _, pos, start, end in toks}
+    spans: set[tuple[int, int]] = set()
+    words_cache: list[str] | None = None
+    for leaf in leaves:
+        if isinstance(leaf, Prefix):
+            if words_cache is None:
+                words_cache = [fold(text[s:e].lower()) for _, _, s, e in toks]
+            prefix = fold(leaf.text.lower())
+            spans.update(
+                (s, e)
+                for w, (_, _, s, e) in zip(words_cache, toks, strict=True)
+                if w.startswith(prefix)
+            )
+            continue
+        terms = analyze(chain, leaf.text)
+        if not terms:
+            continue
+        if len(terms) == 1 or (isinstance(leaf, Word) and not _is_compound(leaf.text)):
+            wanted = {t for t, _ in terms}
+            spans.update((s, e) for t, _, s, e in toks if t in wanted)
+            continue
+        positions: dict[str, set[int]] = {}
+        for t, pos, _, _ in toks:
+            positions.setdefault(t, set()).add(pos)
+        first = terms[0][1]
+        offsets = [p - first for _, p in terms]
+        slop = leaf.slop if isinstance(leaf, Phrase) else 0
+        sets = [positions.get(t, set()) for t, _ in terms]
+        for span in phrase_starts(sets, offsets, slop):
+            for pos in range(span.start, span.end + 1):
+                if pos in by_pos:
+                    spans.add(by_pos[pos])
+    return tuple(sorted(spans))
+
+
+def _is_compound(text: str) -> bool:
+    return len(analyze("xx", text)) > 1
+
+
+def proximity(matches: tuple[tuple[int, int], ...], n_leaves: int) -> float:
+    """A bonus in [0, 1] for matches standing close together: 1 when the matched
+    words are adjacent, falling as they spread out."""
+    if len(matches) < 2 or n_leaves < 2:
+        return 0.0
+    spread = matches[-1][1] - matches[0][0]
+    covered = sum(b - a for a, b in matches)
+    return covered / spread if spread else 0.0

@@ -1,0 +1,323 @@
+"""The index: Whoosh schema, opening an index, and searching it.
+
+One Whoosh document per paragraph.  Text is indexed in one field per analysis
+chain (``text_fr``, ``text_en``, ``text_xx``) so each language gets its own
+stemming and stop words; ``words`` holds folded, unstemmed words for prefix
+queries; ``symkey`` and ``cites`` hold normalised symbols.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from whoosh import fields, scoring
+from whoosh import query as wq
+from whoosh.index import EmptyIndexError, exists_in
+from whoosh.index import open_dir as _open_dir
+
+from . import symbols
+from .analysis import analyzer, chain_name
+from .errors import IndexNotFoundError, NotFoundError, QueryError
+from .hits import Hit, Passage, citation, find_matches, proximity
+from .query import compile_query, parse, positive_leaves
+
+CHAINS = ("fr", "en", "xx")
+DEFAULT_INDEX = "index"
+INDEX_ENV = "UNSEARCH_INDEX"
+
+#: How many top hits are re-ranked by proximity, per hit asked for.
+RERANK_FACTOR = 3
+TITLE_BOOST = 0.3
+
+
+def default_index_dir() -> Path:
+    """``$UNSEARCH_INDEX`` if set, else ``index/`` in the current folder."""
+    return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX)
+
+
+def make_schema() -> fields.Schema:
+    text_fields = {
+        f"text_{c}": fields.TEXT(analyzer=analyzer(c), phrase=True, stored=False) for c in CHAINS
+    }
+    title_fields = {
+        f"title_{c}": fields.TEXT(analyzer=analyzer(c), phrase=False, stored=False) for c in CHAINS
+    }
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        doc=fields.ID(stored=True),
+        symbol=fields.STORED,
+        symkey=fields.KEYWORD(scorable=False),
+        paragraph=fields.ID(stored=True),
+        kind=fields.ID(stored=True),
+        lang=fields.ID(stored=True),
+        chain=fields.ID,
+        order=fields.NUMERIC(stored=True, sortable=True),
+        session=fields.NUMERIC(stored=True),
+        year=fields.NUMERIC(stored=True),
+        words=fields.TEXT(analyzer=analyzer("words"), phrase=False, stored=False),
+        cites=fields.KEYWORD(scorable=False, stored=True),
+        text=fields.STORED,
+        title=fields.STORED,
+        parent=fields.STORED,
+        notes=fields.STORED,
+        adopted=fields.STORED,
+        distributed=fields.STORED,
+        meeting=fields.STORED,
+        agenda_item=fields.STORED,
+        committee=fields.STORED,
+        report=fields.STORED,
+        source=fields.ID(stored=True),
+        stamp=fields.STORED,
+        **text_fields,
+        **title_fields,
+    )
+
+
+def open_index(index_dir: str | os.PathLike | None = None) -> Index:
+    """Open an existing index for searching; raise :class:`IndexNotFoundError` if none."""
+    path = Path(index_dir) if index_dir is not None else default_index_dir()
+    if not path.is_dir() or not exists_in(str(path)):
+        raise IndexNotFoundError(f"no index in {path}/")
+    try:
+        ix = _open_dir(str(path))
+    except EmptyIndexError:
+        raise IndexNotFoundError(f"no index in {path}/") from None
+    return Index(ix, path)
+
+
+def _passage(stored: dict) -> Passage:
+    symbol = stored["symbol"]
+    label = stored["paragraph"]
+    lang = stored["lang"]
+    return Passage(
+        symbol=symbol,
+        paragraph=label,
+        kind=stored["kind"],
+        lang=lang,
+        title=stored.get("title", ""),
+        date=stored.get("adopted", ""),
+        session=stored.get("session"),
+        text=stored["text"],
+        citation=citation(symbol, label, lang),
+        source=stored.get("source", ""),
+        order=stored.get("order", 0),
+        parent=stored.get("parent", ""),
+        notes=tuple(stored.get("notes") or ()),
+        distributed=stored.get("distributed", ""),
+        meeting=stored.get("meeting", ""),
+        agenda_item=stored.get("agenda_item", ""),
+        committee=stored.get("committee", ""),
+        report=stored.get("report", ""),
+    )
+
+
+class Index:
+    """A searchable unsearch index.  Keeps one searcher, refreshed when the index
+    changes on disk, so repeated searches do not reopen segments."""
+
+    def __init__(self, ix, path: Path) -> None:
+        self._ix = ix
+        self.path = path
+        self._searcher = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def searcher(self):
+        """The current Whoosh searcher, refreshed if a newer commit exists."""
+        if self._searcher is None:
+            self._searcher = self._ix.searcher(weighting=scoring.BM25F())
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    def __len__(self) -> int:
+        return self.searcher().doc_count()
+
+    # -- documents ----------------------------------------------------------
+
+    def document(self, symbol: str, lang: str | None = None) -> list[Passage]:
+        """Every paragraph of a document, in reading order.
+
+        With several languages of the same symbol and no ``lang``, all of them,
+        language by language."""
+        key = symbols.normalize(symbol)
+        q: wq.Query = wq.Term("symkey", key)
+        if lang:
+            q = wq.And([q, wq.Term("lang", lang)])
+        s = self.searcher()
+        found = [_passage(s.stored_fields(d)) for d in s.docs_for_query(q)]
+        if not found:
+            raise NotFoundError(f"{symbol}: no such document in the index")
+        found.sort(key=lambda p: (p.lang, p.order))
+        return found
+
+    def paragraph(self, symbol: str, label: str, lang: str | None = None, context: int = 0) -> Hit:
+        """One paragraph by symbol and label (``OP4``, or just ``4``), with ``context``
+        neighbouring paragraphs on each side."""
+        doc = self.document(symbol, lang)
+        want = label.upper()
+        if want.isdigit():
+            want = f"OP{want}"
+        for p in doc:
+            if p.paragraph.upper() == want:
+                return self._with_context(Hit(**vars(p)), doc, context)
+        raise NotFoundError(f"{symbol} has no paragraph {label}")
+
+    def _with_context(self, hit: Hit, doc: list[Passage], context: int) -> Hit:
+        same = [p for p in doc if p.lang == hit.lang]
+        i = next(j for j, p in enumerate(same) if p.paragraph == hit.paragraph)
+        chapeau = ""
+        if hit.parent:
+            chapeau = next((p.text for p in same if p.paragraph == hit.parent), "")
+        ctx = tuple(same[max(0, i - context) : i] + same[i + 1 : i + 1 + context])
+        return replace(hit, chapeau=chapeau, context=ctx if context else ())
+
+    # -- search -------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        lang: str | None = None,
+        context: int = 0,
+    ) -> list[Hit]:
+        """Ranked hits for a query (see :mod:`search.query` for the syntax).
+
+        A query that is only a symbol lists that document's paragraphs when the
+        document is indexed, and otherwise the paragraphs that cite it.
+        """
+        if limit < 1:
+            raise QueryError("limit must be at least 1")
+        if symbols.looks_like_symbol(query):
+            return self._symbol_hits(query, limit, lang, context)
+        node = parse(query)
+        variants = []
+        for chain in CHAINS:
+            q = compile_query(node, chain)
+            if q is None:
+                continue
+            if isinstance(q, wq.Not):
+                q = wq.And([wq.Every(), q])
+            title_terms = [
+                wq.Term(f"title_{chain}", t.text, boost=TITLE_BOOST)
+                for t in q.all_tokens()
+                if t.fieldname == f"text_{chain}"
+            ]
+            if title_terms:
+                q = wq.AndMaybe(q, wq.Or(title_terms))
+            variants.append(wq.And([q, wq.Term("chain", chain)]))
+        if not variants:
+            raise QueryError(f"nothing to search for in {query!r}: only stop words")
+        q = variants[0] if len(variants) == 1 else wq.Or(variants)
+        if lang:
+            q = wq.And([q, wq.Term("lang", lang)])
+        leaves = positive_leaves(node)
+        s = self.searcher()
+        results = s.search(q, limit=limit * RERANK_FACTOR)
+        ranked = []
+        for r in results:
+            stored = r.fields()
+            p = _passage(stored)
+            matches = find_matches(p.text, chain_name(p.lang), leaves)
+            score = r.score * (1.0 + 0.5 * proximity(matches, len(leaves)))
+            ranked.append((round(-score, 9), p.symbol, p.lang, p.order, p, matches))
+        ranked.sort(key=lambda t: t[:4])
+        hits = []
+        for neg, *_, p, matches in ranked[:limit]:
+            hit = Hit(**vars(p), score=round(-neg, 4), matches=matches)
+            hits.append(self._decorate(hit, context))
+        return hits
+
+    def _decorate(self, hit: Hit, context: int) -> Hit:
+        if not context and not hit.parent:
+            return hit
+        return self._with_context(hit, self.document(hit.symbol, hit.lang), context)
+
+    def _symbol_hits(self, query: str, limit: int, lang: str | None, context: int) -> list[Hit]:
+        key = symbols.normalize(query)
+        s = self.searcher()
+        q: wq.Query = wq.Term("symkey", key)
+        if lang:
+            q = wq.And([q, wq.Term("lang", lang)])
+        if s.doc_frequency("symkey", key):
+            docs = sorted(
+                (_passage(s.stored_fields(d)) for d in s.docs_for_query(q)),
+                key=lambda p: (p.lang, p.order),
+            )
+            return [Hit(**vars(p), score=1.0) for p in docs[:limit]]
+        q = wq.Term("cites", key)
+        if lang:
+            q = wq.And([q, wq.Term("lang", lang)])
+        results = s.search(q, limit=None, sortedby=None)
+        docs = sorted(
+            (_passage(r.fields()) for r in results), key=lambda p: (p.symbol, p.lang, p.order)
+        )
+        hits = []
+        for p in docs[:limit]:
+            spans = tuple(
+                (m.start(), m.end())
+                for m in symbols.FULL_RE.finditer(p.text)
+                if symbols.normalize(m.group()) == key
+            ) + tuple(
+                (m.start(), m.end())
+                for m in symbols.SHORT_RE.finditer(p.text)
+                if symbols.normalize(m.group()) == key
+            )
+            hits.append(self._decorate(Hit(**vars(p), score=1.0, matches=spans), context))
+        return hits
+
+
+def paragraph_fields(doc, stamp: str = "") -> list[dict]:
+    """The Whoosh documents (one per paragraph) for a :class:`Document`."""
+    chain = chain_name(doc.lang)
+    key = doc.key
+    symkeys = {symbols.normalize(doc.symbol)}
+    common = {
+        "doc": key,
+        "symbol": doc.symbol,
+        "symkey": " ".join(sorted(symkeys)),
+        "lang": doc.lang,
+        "chain": chain,
+        "title": doc.title,
+        f"title_{chain}": doc.title,
+        "adopted": doc.adopted,
+        "distributed": doc.distributed,
+        "meeting": doc.meeting,
+        "agenda_item": doc.agenda_item,
+        "committee": doc.committee,
+        "report": doc.report,
+        "source": doc.source,
+        "stamp": stamp,
+    }
+    if doc.session is not None:
+        common["session"] = doc.session
+    if doc.year is not None:
+        common["year"] = doc.year
+    out = []
+    for p in doc.paragraphs:
+        fields_ = dict(common)
+        fields_.update(
+            id=f"{key}#{p.label}",
+            paragraph=p.label,
+            kind=p.kind,
+            order=p.order,
+            text=p.text,
+            parent=p.parent,
+            notes=list(p.notes),
+            words=p.text,
+            cites=" ".join(symbols.cited(p.text)),
+            **{f"text_{chain}": p.text},
+        )
+        out.append(fields_)
+    return out

@@ -1,0 +1,431 @@
+"""Queries: parse the unsearch query language and compile it to Whoosh queries.
+
+The syntax, in French or English::
+
+    coopération triangulaire         every word must match
+    "Nations Unies"  "the Secretary-General to submit"~2
+                                     exact phrase (optional slop)
+    sud OR nord      sud OU nord     either
+    sud AND nord     sud ET nord     both (the default)
+    NOT nord  SAUF nord  -nord       without
+    (sud OR nord) coopér*            grouping, prefix
+    symbol:58/220 session:58 year:2003 year:2020..2024 lang:fr kind:op cites:57/263
+
+Operators count only in capitals: lower-case "et", "ou", "or" are words.  A
+malformed query is parsed leniently (an unclosed quote runs to the end, unbalanced
+parentheses are closed or ignored, a dangling operator is dropped); a query with
+nothing left to search for raises :class:`~search.errors.QueryError`.
+
+The query is compiled once per analysis chain (French, English, neutral), each on
+its own field, so a word that is a stop word in one language never becomes a
+required term in another.
+
+>>> parse('"Nations Unies" OU sud-sud SAUF (nord -est) kind:op')  # doctest: +NORMALIZE_WHITESPACE
+And([Or([Phrase('Nations Unies', 0),
+         And([Word('sud-sud'), Not(And([Word('nord'), Not(Word('est'))]))])]),
+     Filter('kind', 'op')])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.query.spans import SpanNear2, SpanQuery
+
+from . import symbols
+from .analysis import analyzer, fold
+from .errors import QueryError
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+
+    def __repr__(self) -> str:
+        return f"Word({self.text!r})"
+
+
+@dataclass(frozen=True)
+class Prefix:
+    text: str
+
+    def __repr__(self) -> str:
+        return f"Prefix({self.text!r})"
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    slop: int = 0
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.text!r}, {self.slop})"
+
+
+@dataclass(frozen=True)
+class Filter:
+    field: str
+    value: str
+
+    def __repr__(self) -> str:
+        return f"Filter({self.field!r}, {self.value!r})"
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple
+
+    def __repr__(self) -> str:
+        return f"And({list(self.items)!r})"
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple
+
+    def __repr__(self) -> str:
+        return f"Or({list(self.items)!r})"
+
+
+@dataclass(frozen=True)
+class Not:
+    item: object
+
+    def __repr__(self) -> str:
+        return f"Not({self.item!r})"
+
+
+Node = Word | Prefix | Phrase | Filter | And | Or | Not
+
+FILTERS = ("symbol", "session", "year", "lang", "kind", "cites")
+KIND_ALIASES = {
+    "op": "op",
+    "operative": "op",
+    "pp": "pp",
+    "preambular": "pp",
+    "fn": "fn",
+    "footnote": "fn",
+    "note": "fn",
+    "annex": "annex",
+    "annexe": "annex",
+    "title": "title",
+    "titre": "title",
+    "heading": "heading",
+    "article": "article",
+    "text": "text",
+}
+_OPS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
+
+_LEX = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<lpar>\()
+  | (?P<rpar>\))
+  | (?P<phrase>"(?P<ptext>[^"]*)(?:"|$)(?:~(?P<slop>\d+))?)
+  | (?P<filter>(?P<fname>[A-Za-z]+):(?:"(?P<fquoted>[^"]*)"?|(?P<fvalue>[^\s()]+)))
+  | (?P<minus>-(?=[^\s\-]))
+  | (?P<term>[^\s()"]+)
+    """,
+    re.VERBOSE,
+)
+
+
+def _lex(text: str) -> list[tuple[str, object]]:
+    tokens: list[tuple[str, object]] = []
+    for m in _LEX.finditer(text):
+        kind = m.lastgroup
+        if kind == "space":
+            continue
+        if kind == "phrase" or m.group("phrase"):
+            tokens.append(("phrase", Phrase(m.group("ptext"), int(m.group("slop") or 0))))
+        elif m.group("filter"):
+            name = m.group("fname").lower()
+            value = m.group("fquoted") if m.group("fquoted") is not None else m.group("fvalue")
+            if name in FILTERS:
+                tokens.append(("atom", Filter(name, value.strip())))
+            else:  # "word:word" that is no filter is two words, e.g. a time "10:30"
+                tokens.append(("term", m.group("filter")))
+        elif kind in ("lpar", "rpar", "minus"):
+            tokens.append((kind, m.group()))
+        else:
+            word = m.group("term")
+            tokens.append(("op", _OPS[word]) if word in _OPS else ("term", word))
+    return tokens
+
+
+class _Parser:
+    """Recursive descent over the lexed tokens; lenient by construction."""
+
+    def __init__(self, tokens: list[tuple[str, object]]) -> None:
+        self.tokens = tokens
+        self.i = 0
+
+    def peek(self) -> tuple[str, object] | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def parse(self) -> Node | None:
+        node = self.or_expr()
+        while self.peek() is not None:  # a stray ")" : skip it and go on
+            self.i += 1
+            more = self.or_expr()
+            node = _join(And, [node, more])
+        return node
+
+    def or_expr(self) -> Node | None:
+        items = [self.and_expr()]
+        while self.peek() == ("op", "OR"):
+            self.i += 1
+            items.append(self.and_expr())
+        return _join(Or, items)
+
+    def and_expr(self) -> Node | None:
+        items = []
+        while True:
+            tok = self.peek()
+            if tok is None or tok[0] == "rpar" or tok == ("op", "OR"):
+                break
+            if tok == ("op", "AND"):
+                self.i += 1
+                continue
+            items.append(self.unary())
+        return _join(And, items)
+
+    def unary(self) -> Node | None:
+        tok = self.peek()
+        if tok in (("op", "NOT"), ("minus", "-")):
+            self.i += 1
+            item = self.unary()
+            return Not(item) if item is not None else None
+        return self.atom()
+
+    def atom(self) -> Node | None:
+        if self.peek() is None:  # a dangling NOT at the end
+            return None
+        kind, value = self.tokens[self.i]
+        self.i += 1
+        if kind == "lpar":
+            node = self.or_expr()
+            if self.peek() is not None and self.peek()[0] == "rpar":
+                self.i += 1
+            return node
+        if kind in ("phrase", "atom"):
+            return value
+        if kind == "term":
+            text = str(value)
+            if text.endswith("*") and len(text.rstrip("*")) >= 2:
+                return Prefix(text.rstrip("*"))
+            text = text.strip("*")
+            return Word(text) if text else None
+        return None  # a stray "-" or ")"
+
+
+def _join(cls: type, items: list) -> Node | None:
+    items = [i for i in items if i is not None]
+    if not items:
+        return None
+    if len(items) == 1:
+        return items[0]
+    return cls(tuple(items))
+
+
+def parse(text: str) -> Node:
+    """Parse a query; raise :class:`QueryError` when nothing is left to search for.
+
+    Filters outside parentheses apply to the whole query: ``a OR b kind:op`` is
+    ``(a OR b) kind:op``.
+    """
+    tokens, filters, depth = [], [], 0
+    for tok in _lex(text):
+        depth += {"lpar": 1, "rpar": -1}.get(tok[0], 0)
+        negated = bool(tokens) and tokens[-1] in (("op", "NOT"), ("minus", "-"))
+        if depth <= 0 and tok[0] == "atom" and not negated:
+            filters.append(tok[1])
+        else:
+            tokens.append(tok)
+        depth = max(depth, 0)
+    node = _join(And, [_Parser(tokens).parse(), *filters])
+    if node is None:
+        raise QueryError(f"nothing to search for in {text!r}")
+    return node
+
+
+# --- compilation to Whoosh -------------------------------------------------------
+
+
+class ExactPhrase(SpanQuery):
+    """A phrase whose words must stand at exactly the given relative positions.
+
+    Stop words dropped from the index keep their position gaps, so "the
+    Secretary-General to submit" is secretary@0 general@1 submit@3: a plain Whoosh
+    ``Phrase`` would demand consecutive positions.  ``slop`` allows that many extra
+    positions in total.
+    """
+
+    def __init__(self, fieldname: str, words: list[str], offsets: list[int], slop: int = 0):
+        self.fieldname = fieldname
+        self.words = list(words)
+        self.offsets = list(offsets)
+        self.slop = slop
+        self.qs = [wq.Term(fieldname, w) for w in words]
+
+    def __repr__(self) -> str:
+        return f"ExactPhrase({self.fieldname!r}, {self.words!r}, {self.offsets!r}, {self.slop})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ExactPhrase) and (
+            self.fieldname,
+            self.words,
+            self.offsets,
+            self.slop,
+        ) == (other.fieldname, other.words, other.offsets, other.slop)
+
+    def __hash__(self) -> int:
+        return hash((self.fieldname, tuple(self.words), tuple(self.offsets), self.slop))
+
+    def _and_query(self) -> wq.And:
+        return wq.And(self.qs)
+
+    def estimate_size(self, ixreader) -> int:
+        return self._and_query().estimate_size(ixreader)
+
+    def estimate_min_size(self, ixreader) -> int:
+        return self._and_query().estimate_min_size(ixreader)
+
+    def is_leaf(self) -> bool:
+        return False
+
+    def children(self):
+        return self.qs
+
+    def terms(self, phrases: bool = True):
+        for w in self.words:
+            yield (self.fieldname, w)
+
+    def matcher(self, searcher, context=None):
+        reader = searcher.reader()
+        for w in self.words:
+            if (self.fieldname, w) not in reader:
+                return wq.NullQuery().matcher(searcher, context)
+        ms = [q.matcher(searcher, context) for q in self.qs]
+        return _ExactPhraseMatcher(ms, self.offsets, self.slop)
+
+
+class _ExactPhraseMatcher(SpanNear2.SpanNear2Matcher):
+    def __init__(self, ms, offsets, slop):
+        self.offsets = offsets
+        super().__init__(ms, slop=slop)
+
+    def copy(self):
+        return self.__class__([m.copy() for m in self.ms], self.offsets, self.slop)
+
+    def _get_spans(self):
+        positions = [{s.start for s in m.spans()} for m in self.ms]
+        return phrase_starts(positions, self.offsets, self.slop)
+
+
+def phrase_starts(positions: list[set[int]], offsets: list[int], slop: int) -> list:
+    """Spans where word i stands at start + offsets[i] (allowing ``slop`` extra
+    positions in total, in order).
+
+    >>> [s.start for s in phrase_starts([{0, 9}, {1, 10}, {3}], [0, 1, 3], 0)]
+    [0]
+    """
+    from whoosh.query.spans import Span
+
+    found = []
+    for start in sorted(positions[0]):
+        pos, extra = start, 0
+        for i in range(1, len(offsets)):
+            want = start + offsets[i] + extra
+            hit = next(
+                (want + d for d in range(slop - extra + 1) if want + d in positions[i]), None
+            )
+            if hit is None:
+                break
+            extra += hit - want
+            pos = hit
+        else:
+            found.append(Span(start, pos))
+    return found
+
+
+def analyze(chain: str, text: str) -> list[tuple[str, int]]:
+    """Terms and positions of ``text`` under an analysis chain (stop words dropped,
+    their positions kept)."""
+    return [(t.text, t.pos) for t in analyzer(chain)(text, positions=True, removestops=True)]
+
+
+def _text_query(field: str, chain: str, text: str, slop: int = 0) -> wq.Query | None:
+    terms = analyze(chain, text)
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return wq.Term(field, terms[0][0])
+    first = terms[0][1]
+    return ExactPhrase(field, [t for t, _ in terms], [p - first for _, p in terms], slop)
+
+
+def _filter_query(node: Filter) -> wq.Query:
+    name, value = node.field, node.value
+    if not value:
+        raise QueryError(f"{name}: needs a value")
+    if name in ("symbol", "cites"):
+        return wq.Term("symkey" if name == "symbol" else "cites", symbols.normalize(value))
+    if name == "lang":
+        return wq.Term("lang", value.lower()[:2])
+    if name == "kind":
+        kind = KIND_ALIASES.get(value.lower())
+        if kind is None:
+            raise QueryError(f"kind:{value}: use one of op, pp, fn, annex, title, article, text")
+        return wq.Term("kind", kind)
+    m = re.fullmatch(r"(\d{1,4})(?:\.\.|-)(\d{1,4})|(\d{1,4})", value)
+    if not m:
+        raise QueryError(f"{name}:{value}: expected a number or a range like 2020..2024")
+    if m.group(3):
+        return wq.NumericRange(name, int(m.group(3)), int(m.group(3)))
+    return wq.NumericRange(name, int(m.group(1)), int(m.group(2)))
+
+
+def compile_query(node: Node, chain: str) -> wq.Query | None:
+    """The Whoosh query for ``node`` on the text field of one analysis chain.
+
+    Returns ``None`` where the node has nothing to match in that chain (a stop word):
+    it then constrains nothing.
+    """
+    field = f"text_{chain}"
+    if isinstance(node, Word):
+        return _text_query(field, chain, node.text)
+    if isinstance(node, Phrase):
+        return _text_query(field, chain, node.text, node.slop)
+    if isinstance(node, Prefix):
+        return wq.Prefix("words", fold(node.text.lower()))
+    if isinstance(node, Filter):
+        return _filter_query(node)
+    if isinstance(node, Not):
+        inner = compile_query(node.item, chain)
+        return wq.Not(inner) if inner is not None else None
+    parts = [compile_query(item, chain) for item in node.items]
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return None
+    if isinstance(node, Or):
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
+    positive = [p for p in parts if not isinstance(p, wq.Not)]
+    negative = [p.query for p in parts if isinstance(p, wq.Not)]
+    if not positive:
+        positive = [wq.Every()]
+    q = positive[0] if len(positive) == 1 else wq.And(positive)
+    if negative:
+        q = wq.AndNot(q, negative[0] if len(negative) == 1 else wq.Or(negative))
+    return q
+
+
+def positive_leaves(node: Node) -> list[Node]:
+    """The words, phrases and prefixes a hit is expected to show (for highlighting)."""
+    if isinstance(node, (Word, Phrase, Prefix)):
+        return [node]
+    if isinstance(node, (And, Or)):
+        return [leaf for item in node.items for leaf in positive_leaves(item)]
+    return []
