@@ -8,7 +8,9 @@ file name) and turns every failure into a :class:`~search.errors.DocumentError`.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -65,85 +67,143 @@ class Document:
 
 
 def iter_sources(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Every file ingest should read under ``paths`` (files or folders), sorted.
+    """Every file ingest should read under ``paths`` (files or folders), each once.
 
-    A path that does not exist is yielded as is, so that reading it reports the error.
+    Folders are searched recursively and give their files in sorted order; hidden
+    files and everything under a hidden folder are skipped.  A path that does not
+    exist is yielded as is, so that reading it reports the error.
     """
+    seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found = [
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in READERS and not p.name.startswith(".")
-            ]
-            yield from sorted(found)
-        else:
-            yield path
+        found = sorted(_files_under(path)) if path.is_dir() else [path]
+        for file in found:
+            if file not in seen:
+                seen.add(file)
+                yield file
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    """Readable-looking files under ``folder``, not descending into hidden folders."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and Path(name).suffix.lower() in READERS:
+                yield Path(root, name)
+
+
+_NOT_TEXT = re.compile(r"[\x01-\x08\x0e-\x1f\x7f\ufffd]")
 
 
 def decode_text(data: bytes, path: object = "") -> str:
-    """Bytes of a text file as ``str``: UTF-8 (with or without BOM), else cp1252.
+    """Bytes of a text file as ``str``, with ``\\n`` line ends.
+
+    UTF-8 (with or without BOM) or UTF-16 with a BOM; cp1252 (a superset of
+    latin-1) when the bytes are not UTF-8.  A UTF-8 file spoiled by a few stray
+    bytes stays UTF-8.  Binary data raises :class:`DocumentError`.
 
     >>> decode_text("coopération".encode("cp1252"))
     'coopération'
-    >>> decode_text(b"\\xef\\xbb\\xbfSud-Sud")
-    'Sud-Sud'
+    >>> decode_text(b"\\xef\\xbb\\xbfSud-Sud\\r\\n")
+    'Sud-Sud\\n'
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    if "\x00" in text:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        text = _decode_8bit(data)
+    text = text.removeprefix("\ufeff")
+    sample = text[:65536]
+    if "\x00" in sample or len(_NOT_TEXT.findall(sample)) > len(sample) / 20:
         raise DocumentError(path, "binary data, not text")
-    return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-_FR_WORDS = frozenset(
-    "le la les des du de et est une dans pour que qui sur au aux par avec "
-    "ses ces cette son sont leur".split()
-)
-_EN_WORDS = frozenset(
-    "the of and to in is that for on with as by are this be its at from which".split()
-)
-_ES_WORDS = frozenset("el los las del de y en que por con para una se su al".split())
+def _decode_8bit(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    utf8 = data.decode("utf-8", errors="replace")
+    bad = utf8.count("\ufffd")
+    good = sum(ch > "\x7f" for ch in utf8) - bad
+    # cp1252 accents are lone high bytes, never valid UTF-8 sequences: many valid
+    # sequences and a few bad bytes mean damaged UTF-8, not cp1252.
+    if good > 2 * bad:
+        return utf8
+    return data.decode("cp1252", errors="replace")
+
+
+# Frequent short words of each language.  Italian, Portuguese and German compete
+# so that text in them is not taken for French or Spanish; they count as "und".
+_STOPWORDS = {
+    "fr": "le la les des du de et en est une un dans pour que qui sur au aux par avec ses "
+    "ces cette son sont leur leurs ne pas nous ou été être aussi entre dont",
+    "en": "the of and to in is that for on with as by are this be its at from which "
+    "it or an have has not was were been shall their all any",
+    "es": "el la los las del de y en que por con para un una se su al lo como sus es "
+    "ha han sobre entre este esta",
+    "it": "il la di che della delle degli dei per non sono gli nel nella alla con un una "
+    "ed anche questo",
+    "pt": "o os da das do dos em para com uma não que por ao às são pelo pela seus sua",
+    "de": "der die das und ist nicht mit den dem von zu für auf ein eine sich im werden wird",
+}
+_WORDS_OF = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+_DETECTED = ("fr", "en", "es")
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+def _script(ch: str) -> str:
+    o = ord(ch)
+    if 0x0400 <= o <= 0x052F:
+        return "ru"
+    if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0xFB50 <= o <= 0xFEFF:
+        return "ar"
+    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF:
+        return "zh"
+    if o < 0x250 or 0x1E00 <= o <= 0x1EFF:
+        return "latin"
+    return "other"
 
 
 def detect_language(text: str) -> str:
     """Guess the language of ``text``: ``fr``, ``en``, ``es``, ``ru``, ``ar``, ``zh``,
-    or ``und`` when nothing fits.
+    or ``und`` when nothing fits or the text is in another language.
 
     >>> detect_language("L'Assemblée générale, rappelant sa résolution 57/263 et les")
     'fr'
     >>> detect_language("The General Assembly, recalling its resolution 57/263")
     'en'
+    >>> detect_language("La Asamblea General, recordando su resolución 57/263")
+    'es'
+    >>> detect_language("xq zzv plokt wrrm 12/4")
+    'und'
     """
     sample = text[:20000]
-    scripts = {"ru": 0, "ar": 0, "zh": 0, "latin": 0}
+    scripts = {"ru": 0, "ar": 0, "zh": 0, "latin": 0, "other": 0}
     for ch in sample:
-        o = ord(ch)
-        if 0x0400 <= o <= 0x04FF:
-            scripts["ru"] += 1
-        elif 0x0600 <= o <= 0x06FF:
-            scripts["ar"] += 1
-        elif 0x4E00 <= o <= 0x9FFF:
-            scripts["zh"] += 1
-        elif ch.isalpha() and o < 0x250:
-            scripts["latin"] += 1
+        if ch.isalpha():
+            scripts[_script(ch)] += 1
     best = max(scripts, key=scripts.__getitem__)
-    if best != "latin" and scripts[best]:
+    if not scripts[best]:
+        return "und"
+    if best == "other" or (best == "zh" and _has_kana(sample)):
+        return "und"
+    if best != "latin":
         return best
     words = [w.lower() for w in _WORD.findall(sample)]
-    counts = {
-        "fr": sum(w in _FR_WORDS for w in words),
-        "en": sum(w in _EN_WORDS for w in words),
-        "es": sum(w in _ES_WORDS for w in words),
-    }
-    lang = max(counts, key=counts.__getitem__)
-    return lang if counts[lang] >= 2 else "und"
+    counts = {lang: sum(w in known for w in words) for lang, known in _WORDS_OF.items()}
+    ranked = sorted(counts, key=counts.__getitem__, reverse=True)
+    first, second = counts[ranked[0]], counts[ranked[1]]
+    # Shared words ("de", "que", "la") score for several languages: the winner must
+    # lead clearly, and function words must make up a real share of the text.
+    if first < 2 or first * 10 < len(words) or first < 1.3 * second:
+        return "und"
+    return ranked[0] if ranked[0] in _DETECTED else "und"
+
+
+def _has_kana(text: str) -> bool:
+    """Whether ``text`` has Japanese kana, so that its Han characters are not Chinese."""
+    return any("\u3040" <= ch <= "\u30ff" for ch in text)
 
 
 def symbol_from_filename(path: Path) -> str:
@@ -166,20 +226,19 @@ def read_document(path: str | Path) -> Document:
     from importlib import import_module
 
     path = Path(path)
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
-        raise DocumentError(path, f"unsupported file type {path.suffix or '(none)'!r}")
     try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise DocumentError(path, "is a folder, not a file")
+        if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
+            raise DocumentError(path, "not a regular file")
+        reader = READERS.get(path.suffix.lower())
+        if reader is None:
+            raise DocumentError(path, f"unsupported file type {path.suffix or '(none)'!r}")
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise DocumentError(path, "no such file") from None
-    except IsADirectoryError:
-        raise DocumentError(path, "is a folder, not a file") from None
-    except PermissionError:
-        raise DocumentError(path, "permission denied") from None
     except OSError as exc:
-        raise DocumentError(path, exc.strerror or str(exc)) from None
-    if not data.strip():
+        raise _os_error(path, exc) from None
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise DocumentError(path, "empty file")
     module = import_module(f".sources.{reader}", __package__)
     try:
@@ -189,19 +248,52 @@ def read_document(path: str | Path) -> Document:
     except RecursionError:
         raise DocumentError(path, "markup nested too deeply") from None
     except Exception as exc:  # a reader bug must not stop the other files
-        raise DocumentError(path, f"cannot be read ({type(exc).__name__}: {exc})") from exc
+        detail = " ".join(str(exc).split())
+        raise DocumentError(path, f"cannot be read ({type(exc).__name__}: {detail})") from exc
     return finish(doc, path)
+
+
+def _os_error(path: Path, exc: OSError) -> DocumentError:
+    """The :class:`DocumentError` for a file the system cannot open or read."""
+    if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        return DocumentError(path, "no such file")
+    if isinstance(exc, PermissionError):
+        return DocumentError(path, "permission denied")
+    if isinstance(exc, IsADirectoryError):
+        return DocumentError(path, "is a folder, not a file")
+    return DocumentError(path, (exc.strerror or type(exc).__name__).lower())
+
+
+def normalize_lang(code: str) -> str:
+    """An ISO 639-1 code for a language tag (``fr-FR``, ``fra``, ``zh-Hans``), else ``""``.
+
+    >>> normalize_lang("fr-FR"), normalize_lang("arb"), normalize_lang("zh_Hans")
+    ('fr', 'ar', 'zh')
+    """
+    primary = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+    if len(primary) == 2 and primary.isalpha():
+        return primary
+    return _ISO_639_3.get(primary, "")
+
+
+_ISO_639_3 = {
+    "fra": "fr", "fre": "fr", "eng": "en", "spa": "es", "rus": "ru",
+    "ara": "ar", "arb": "ar", "zho": "zh", "chi": "zh", "cmn": "zh",
+}  # fmt: skip
 
 
 def finish(doc: Document, path: Path) -> Document:
     """Fill in the symbol, language and source a reader left empty; reject empty text."""
-    if not doc.paragraphs:
+    if not any(p.text.strip() for p in doc.paragraphs):
         raise DocumentError(path, "no text found")
     changes: dict[str, object] = {}
     if not doc.symbol:
         changes["symbol"] = symbol_from_filename(path)
-    if not doc.lang:
-        changes["lang"] = detect_language("\n".join(p.text for p in doc.paragraphs))
+    lang = normalize_lang(doc.lang) if doc.lang != "und" else "und"
+    if not lang:
+        lang = detect_language("\n".join(p.text for p in doc.paragraphs))
+    if lang != doc.lang:
+        changes["lang"] = lang
     if not doc.source:
         changes["source"] = str(path)
     return replace(doc, **changes) if changes else doc

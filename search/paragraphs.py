@@ -23,6 +23,7 @@ Labels
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 FN_OPEN = "\ue000"
@@ -64,3 +65,588 @@ class Cleaned:
     blocks: list[str]
     footnotes: dict[str, str] = field(default_factory=dict)
     meta: dict[str, object] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- segmenter
+
+_MONTHS = {
+    **dict.fromkeys(("janvier", "january"), 1),
+    **dict.fromkeys(("février", "fevrier", "february"), 2),
+    **dict.fromkeys(("mars", "march"), 3),
+    **dict.fromkeys(("avril", "april"), 4),
+    **dict.fromkeys(("mai", "may"), 5),
+    **dict.fromkeys(("juin", "june"), 6),
+    **dict.fromkeys(("juillet", "july"), 7),
+    **dict.fromkeys(("août", "aout", "august"), 8),
+    **dict.fromkeys(("septembre", "september"), 9),
+    **dict.fromkeys(("octobre", "october"), 10),
+    **dict.fromkeys(("novembre", "november"), 11),
+    **dict.fromkeys(("décembre", "decembre", "december"), 12),
+}
+_DATE = r"(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})"
+_DATE_RE = re.compile(_DATE, re.IGNORECASE)
+
+_EN_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+_EN_TEENS = ("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+             "sixteenth", "seventeenth", "eighteenth", "nineteenth")  # fmt: skip
+_EN_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_EN_ORDINALS = {
+    **{w: i + 1 for i, w in enumerate(_EN_UNITS)},
+    **{w: i + 10 for i, w in enumerate(_EN_TEENS)},
+    **{w: 20 + 10 * i for i, w in enumerate(_EN_TENS)},
+    **{w[:-1] + "ieth": 20 + 10 * i for i, w in enumerate(_EN_TENS)},
+    "hundredth": 100,
+}
+_FR_NUMBERS = {
+    "un": 1, "unième": 1, "premier": 1, "première": 1, "deux": 2, "trois": 3,
+    "quatre": 4, "cinq": 5, "cinqu": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9,
+    "neuv": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
+    "quinze": 15, "seize": 16, "vingt": 20, "trente": 30, "quarante": 40,
+    "cinquante": 50, "soixante": 60, "cent": 100,
+}  # fmt: skip
+
+_TITLE_RE = re.compile(
+    r"^(?:A/RES/)?((?:ES-\d+/|S-\d+/)?\d{1,3}/\d{1,4}(?:\s?[A-Z](?![\w.]))?)\.\s+(\S.*)$"
+)
+_SYMBOL_LINE_RE = re.compile(r"(?m)^\s*(A/RES/(?:ES-\d+/|S-\d+/)?\d{1,3}/\d{1,4}(?:\s?[A-Z])?)\s*$")
+_BODY_RE = re.compile(
+    r"^(?:The|L['’]|Le|La)\s*(?:General Assembly|Assemblée générale|Security Council"
+    r"|Conseil de sécurité|Economic and Social Council|Conseil économique et social"
+    r"|Human Rights Council|Conseil des droits de l['’]homme)\s*(?:[,:;.]\s*|$)(.*)$",
+    re.IGNORECASE,
+)
+_MEETING = r"(\d{1,4})\s?(e|ème|er|re|st|nd|rd|th)\s+(séance plénière|plenary meeting)"
+_CLOSING_RE = re.compile(rf"^{_MEETING}\s*(?:,?\s*{_DATE})?\s*\.?$", re.IGNORECASE)
+_TRAILING_CLOSING_RE = re.compile(rf"\s+({_MEETING}\s*(?:,?\s*{_DATE})?)\s*\.?$", re.IGNORECASE)
+_NUMBERED_RE = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
+_SUB_RE = re.compile(r"^\(([a-z]{1,3})\)\s+(\S.*)$")
+_ROMAN_HEADING_RE = re.compile(r"^([IVXL]+|[A-H])\.\s+(\S.*)$")
+_ANNEX_RE = re.compile(
+    r"^Annexe?(?:\s+([IVXL]+|\d{1,2})(?![\w.]))?\s*[.:]?(?:\s+(\S.*))?$", re.IGNORECASE
+)
+_PART_RE = re.compile(r"^([A-Z])\.?$")
+_MARKER_RE = re.compile(f"{FN_OPEN}([^{FN_CLOSE}]*){FN_CLOSE}")
+_ENDED = (";", ".", ":", ",", "?", "!")
+# a line ending with one of these words does not end a heading: a page break cut it
+_DANGLING_RE = re.compile(
+    r"\b(?:the|of|and|or|to|in|on|for|with|by|a|an|at|from|de|la|le|les|des|du|et|à|en)$"
+)
+
+
+def _ordinal_value(words: str) -> int | None:
+    """Value of an English or French ordinal number written in words.
+
+    >>> _ordinal_value("Seventy-eighth"), _ordinal_value("Cinquante-huitième")
+    (78, 58)
+    >>> _ordinal_value("quatre-vingtième"), _ordinal_value("soixante et onzième")
+    (80, 71)
+    """
+    parts = [p for p in re.split(r"[\s-]+", words.lower()) if p and p != "et"]
+    if not parts:
+        return None
+    if all(p in _EN_ORDINALS for p in parts):
+        return sum(_EN_ORDINALS[p] for p in parts)
+    total: list[int] = []
+    for part in parts:
+        word = part[:-4] if part.endswith("ième") and part not in _FR_NUMBERS else part
+        word = word.rstrip("s")
+        value = _FR_NUMBERS.get(word) or _FR_NUMBERS.get(word + "e")
+        if value is None:
+            return None
+        if value == 20 and total and total[-1] == 4:  # quatre-vingt
+            total[-1] = 80
+        else:
+            total.append(value)
+    return sum(total)
+
+
+def _iso_date(match: re.Match[str]) -> str:
+    day, month, year = match.group(1), match.group(2), match.group(3)
+    return f"{year}-{_MONTHS[month.lower()]:02d}-{int(day):02d}"
+
+
+def _meeting_name(number: str, suffix: str, words: str) -> str:
+    words = words.lower()
+    if words.startswith("séance"):
+        return f"{number}e {words}"
+    return f"{number}{suffix.lower()} {words}"
+
+
+def _header_meta(header: str) -> dict[str, object]:
+    """Metadata stated in the header of a resolution (everything above the body)."""
+    meta: dict[str, object] = {}
+    text = re.sub(r"[ \t]+", " ", header)
+    flat = re.sub(r"\s+", " ", text)
+    if m := _SYMBOL_LINE_RE.search(text):
+        meta["symbol"] = re.sub(r"\s", "", m.group(1))
+    if m := re.search(r"([\w-]+(?:\s+et\s+\w+)?)\s+session\b", flat, re.IGNORECASE):
+        words = m.group(1)
+        session = _ordinal_value(words)
+        if session is None and " " not in words:
+            before = flat[: m.start(1)].split()[-2:]
+            for k in (2, 1):
+                session = _ordinal_value(" ".join([*before[-k:], words]))
+                if session:
+                    break
+        if session:
+            meta["session"] = session
+    if m := re.search(rf"Distr\.?\s*:?\s*\w+\s*:?\s*{_DATE}", flat, re.IGNORECASE):
+        meta["distributed"] = _iso_date(
+            _DATE_RE.search(m.group()) or m  # the date inside the match
+        )
+    if m := re.search(
+        rf"(?:Résolution adoptée par l['’]Assemblée générale le|Resolution adopted by the "
+        rf"General Assembly on)\s+{_DATE}",
+        flat,
+        re.IGNORECASE,
+    ):
+        meta["adopted"] = _iso_date(_DATE_RE.search(m.group()) or m)
+    item = r"\d{1,3}(?:\s*\([a-z]\)|,\s*[a-z]\b,?)?"
+    agenda = (
+        rf"Agenda items?\s+({item}(?:(?:\s*,\s*|\s+and\s+){item})*)",
+        rf"Points?\s+({item}(?:(?:\s*,\s*|\s+et\s+){item})*)\s*,?\s+de l['’]ordre du jour",
+    )
+    for pattern in agenda:
+        if m := re.search(pattern, flat, re.IGNORECASE):
+            meta["agenda_item"] = _agenda(m.group(1))
+            break
+    if m := re.search(
+        r"\[\s*(?:on the reports? of the|sur les? rapports? d(?:e la|u|es))\s+(.+?)\s*"
+        r"\(([^)]*)\)\s*\]",
+        flat,
+        re.IGNORECASE,
+    ):
+        meta["committee"] = m.group(1).strip()
+        meta["report"] = _report(m.group(2))
+    elif m := re.search(r"\[\s*(?:without reference to|sans renvoi à)[^(\]]*\(([^)]*)\)", flat):
+        meta["committee"] = ""
+        meta["report"] = _report(m.group(1))
+    if re.search(r"Assemblée générale|séance plénière|ordre du jour", flat):
+        meta["lang"] = "fr"
+    elif re.search(r"General Assembly|plenary meeting|Agenda item", flat):
+        meta["lang"] = "en"
+    return meta
+
+
+def _report(raw: str) -> str:
+    """The document symbols in a report reference: ``A/80/534, para. 7`` → ``A/80/534``."""
+    found = re.findall(r"[A-Z]{1,4}(?:/[\w.-]+)+", raw)
+    return ", ".join(found) if found else raw.strip()
+
+
+def _agenda(raw: str) -> str:
+    """``97, b,`` → ``97 (b)``; ``13 and 117`` stays."""
+    text = re.sub(r"(\d+),\s*([a-z])\b,?", r"\1 (\2)", raw.strip())
+    text = re.sub(r"(\d+)\s*\(([a-z])\)", r"\1 (\2)", text)
+    return re.sub(r"\s+", " ", text).strip(" ,")
+
+
+def _roman(token: str) -> int | None:
+    values = {"i": 1, "v": 5, "x": 10, "l": 50}
+    if not token or any(c not in values for c in token):
+        return None
+    total = 0
+    for i, c in enumerate(token):
+        v = values[c]
+        total += -v if i + 1 < len(token) and values[token[i + 1]] > v else v
+    return total
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _strip_calls(text: str) -> tuple[str, list[str]]:
+    """Text without footnote-call markers, and the footnotes it calls, in order."""
+    calls = [m.group(1) for m in _MARKER_RE.finditer(text)]
+    if calls:
+        text = _MARKER_RE.sub(_call_gap, text)
+    return _clean(text), list(dict.fromkeys(calls))
+
+
+def _call_gap(m: re.Match[str]) -> str:
+    """What replaces a footnote call: a space only if it was glued between two words."""
+    before, after = m.string[m.start() - 1 : m.start()], m.string[m.end() : m.end() + 1]
+    return " " if before.isalnum() and after.isalnum() else ""
+
+
+def _ended(text: str) -> bool:
+    text = _MARKER_RE.sub("", text).rstrip(' ”’"»)')
+    return text.endswith(_ENDED)
+
+
+class _Builder:
+    """Accumulates labelled paragraphs; keeps labels unique."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, object]] = []
+        self.labels: set[str] = set()
+
+    def add(self, label: str, kind: str, text: str, parent: str = "", section: str = "") -> None:
+        base, n = label, 2
+        while label in self.labels:
+            label, n = f"{base}-{n}", n + 1
+        self.labels.add(label)
+        self.items.append(
+            {"label": label, "kind": kind, "text": text, "parent": parent, "section": section}
+        )
+
+    def pop(self) -> None:
+        self.labels.discard(str(self.items.pop()["label"]))
+
+    @property
+    def last(self) -> dict[str, object] | None:
+        return self.items[-1] if self.items else None
+
+
+class _Segmenter:
+    """The state machine behind :func:`segment`."""
+
+    def __init__(self, n_annexes: int, title_text: str, symbol: str) -> None:
+        self.out = _Builder()
+        self.n_annexes = n_annexes
+        self.running = {t.lower() for t in (title_text, symbol) if t}
+        self.meeting: tuple[str, str] = ("", "")
+        self.prefix = ""  # "A." inside part A of a resolution in parts
+        self.zone = "pp"  # pp, op, annex
+        self.pp = self.op = 0
+        self.headings = 0
+        self.base = ""  # numbered paragraph sub-paragraphs hang from
+        self.letter = ""  # current lettered sub-paragraph label
+        self.last_letter = ""
+        self.last_roman = 0
+        self.annex_prefix = "AN"
+        self.annex_section = ""
+        self.annex_count = 0
+        self.an_unnumbered = self.an_headings = self.an_number = 0
+
+    # ----------------------------------------------------------------- helpers
+    def _kind(self) -> str:
+        return {"pp": "pp", "op": "op", "annex": "annex"}[self.zone]
+
+    def _section(self) -> str:
+        return self.annex_section if self.zone == "annex" else ""
+
+    def _heading(self, text: str) -> None:
+        if self.zone == "annex":
+            self.an_headings += 1
+            label = f"{self.prefix}{self.annex_prefix}-H{self.an_headings}"
+        else:
+            self.headings += 1
+            label = f"{self.prefix}H{self.headings}"
+        self.out.add(label, "heading", text, section=self._section())
+        self.base = self.letter = ""
+
+    def _numbered_ok(self, n: int) -> bool:
+        last = self.an_number if self.zone == "annex" else self.op
+        return last < n <= last + 5 or (n == 1 and last > 0)
+
+    def _numbered(self, n: int, text: str) -> None:
+        if self.zone == "annex":
+            self.an_number = n
+            sep = "." if self.annex_prefix != "AN" else ""
+            label = f"{self.prefix}{self.annex_prefix}{sep}{n}"
+        else:
+            self.zone = "op"
+            self.op = n
+            label = f"{self.prefix}OP{n}"
+        body = _NUMBERED_RE.match(text)
+        self.out.add(label, self._kind(), body.group(2) if body else text, section=self._section())
+        self.base = self.out.items[-1]["label"]  # type: ignore[assignment]
+        self.letter = self.last_letter = ""
+        self.last_roman = 0
+
+    def _unnumbered(self, text: str) -> None:
+        if self.zone == "annex":
+            self.an_unnumbered += 1
+            label = f"{self.prefix}{self.annex_prefix}-P{self.an_unnumbered}"
+            self.out.add(label, "annex", text, section=self._section())
+        elif self.zone == "op":
+            # an operative paragraph whose number the source lost
+            self.op += 1
+            self.out.add(f"{self.prefix}OP{self.op}", "op", text)
+        else:
+            self.pp += 1
+            self.out.add(f"{self.prefix}PP{self.pp}", "pp", text)
+        self.base = self.out.items[-1]["label"]  # type: ignore[assignment]
+        self.letter = self.last_letter = ""
+        self.last_roman = 0
+
+    def _sub(self, token: str, text: str) -> bool:
+        if not self.base:
+            return False
+        text = text[len(token) + 2 :].strip()
+        roman = _roman(token)
+        as_roman = bool(
+            roman
+            and self.letter
+            and (
+                (roman == 1 and self.last_letter != "h")
+                or (self.last_roman and roman == self.last_roman + 1)
+            )
+        )
+        if as_roman:
+            self.last_roman = roman or 0
+            self.out.add(
+                f"{self.letter}({token})", self._kind(), text, self.letter, self._section()
+            )
+        else:
+            self.letter = f"{self.base}({token})"
+            self.last_letter = token
+            self.last_roman = 0
+            self.out.add(self.letter, self._kind(), text, self.base, self._section())
+        return True
+
+    def _join(self, text: str) -> bool:
+        last = self.out.last
+        if (
+            last is not None
+            and last.get("guessed")
+            and (text[:1].islower() or _DANGLING_RE.search(str(last["text"])))
+        ):
+            # what looked like a heading was a paragraph cut by a page break
+            self.out.pop()
+            if self.zone == "annex":
+                self.an_headings -= 1
+            else:
+                self.headings -= 1
+            self._unnumbered(f"{last['text']} {text}")
+            return True
+        if last is None or last["kind"] in ("title", "heading"):
+            return False
+        prev = str(last["text"])
+        lower = text[:1].islower()
+        if _ended(prev) and not (lower and not prev.rstrip().endswith((".", ";"))):
+            return False
+        last["text"] = f"{prev} {text}"
+        return True
+
+    def _annex(self, numeral: str | None, rest: str | None) -> None:
+        self.zone = "annex"
+        self.annex_count += 1
+        if self.n_annexes > 1:
+            number = _roman(numeral.lower()) if numeral and not numeral.isdigit() else None
+            number = number or (int(numeral) if numeral and numeral.isdigit() else None)
+            self.annex_prefix = f"AN{number or self.annex_count}"
+        self.annex_section = f"annex {numeral}" if numeral else "annex"
+        self.an_unnumbered = self.an_headings = self.an_number = 0
+        self.base = self.letter = ""
+        if rest:
+            self._heading(rest)
+
+    # ----------------------------------------------------------------- main
+    def feed(self, block: str) -> None:
+        if block.lower() in self.running:
+            return
+        if m := _CLOSING_RE.match(block):
+            self._closing(m)
+            return
+        if (m := _TRAILING_CLOSING_RE.search(block)) and self.zone != "pp":
+            self._closing(_CLOSING_RE.match(m.group(1)))  # type: ignore[arg-type]
+            block = block[: m.start()].rstrip()
+        if (m := _ANNEX_RE.match(block)) and len(block) < 300 and not _ended(block):
+            self._annex(m.group(1), m.group(2))
+            return
+        if m := _NUMBERED_RE.match(block):
+            n = int(m.group(1))
+            if self._numbered_ok(n):
+                self._numbered(n, block)
+                return
+        if (m := _SUB_RE.match(block)) and self._sub(m.group(1), block):
+            return
+        if self._join(block):
+            return
+        heading_like = not _ended(block) and block[:1].isupper()
+        roman = _ROMAN_HEADING_RE.match(block)
+        if heading_like and (roman or (len(block) < 200 and self.zone != "pp")):
+            self._heading(block)
+            self.out.items[-1]["guessed"] = not roman
+            return
+        self._unnumbered(block)
+
+    def _closing(self, m: re.Match[str]) -> None:
+        if not self.meeting[0]:
+            date = _DATE_RE.search(m.group())
+            self.meeting = (
+                _meeting_name(m.group(1), m.group(2), m.group(3)),
+                _iso_date(date) if date else "",
+            )
+
+    def feed_glued(self, block: str) -> None:
+        """Feed a block that may hold several paragraphs the source ran together: a
+        heading and the paragraph after it ("II. Title 13. We ..."), or two numbered
+        paragraphs ("... Pact for the Future. 9. We note ...")."""
+        while True:
+            own = _NUMBERED_RE.match(block)
+            last = self.an_number if self.zone == "annex" else self.op
+            if own and self._numbered_ok(int(own.group(1))):
+                expected = int(own.group(1)) + 1
+            elif self.zone == "pp":
+                break
+            else:
+                expected = last + 1
+                heading = re.match(
+                    rf"^(.{{3,150}}?[^.;:,])\s+({expected}|{expected + 1}|{expected + 2})\.\s+"
+                    r"(?=[A-Z“\"])",
+                    block,
+                )
+                previous = str(self.out.last["text"]) if self.out.last else "."
+                if heading and not _SUB_RE.match(block) and _ended(previous):
+                    self._heading(heading.group(1))
+                    block = block[heading.end(1) :].strip()
+                    continue
+            inner = re.search(
+                rf"[.;:](?:{FN_OPEN}[^{FN_CLOSE}]*{FN_CLOSE})?(\s+){expected}\.\s+(?=[A-Z“\"])",
+                block,
+            )
+            if not inner:
+                break
+            self.feed(block[: inner.start(1)])
+            block = block[inner.end(1) :]
+        self.feed(block)
+
+
+def segment(cleaned: Cleaned) -> tuple[dict[str, object], list[Paragraph]]:
+    """Label the blocks of a cleaned UN resolution and read its metadata.
+
+    Returns ``(meta, paragraphs)``: ``meta`` uses the keys of
+    :class:`search.documents.Document` (``cleaned.meta`` wins where it is set) and the
+    paragraphs come in reading order, footnotes last.  Resolutions in parts A, B …
+    restart their numbering, so their labels carry the part: ``A.PP1``, ``B.OP3``.
+
+    >>> meta, paras = segment(Cleaned(
+    ...     ["Eightieth session", "80/9. Title", "The General Assembly,",
+    ...      "Recalling its resolution 79/1,", "1. Decides to act" + fn_call(1) + ";",
+    ...      "(a) first;", "(b) second;", "2. Requests a report.",
+    ...      "40th plenary meeting 14 November 2025"],
+    ...     {"1": "See A/80/1."}))
+    >>> [p.label for p in paras]
+    ['T', 'PP1', 'OP1', 'OP1(a)', 'OP1(b)', 'OP2', 'FN1']
+    >>> meta["symbol"], meta["session"], meta["adopted"], paras[2].text, paras[-1].notes
+    ('A/RES/80/9', 80, '2025-11-14', 'Decides to act;', ('OP1',))
+    """
+    blocks = [b for b in (_clean(b) for b in cleaned.blocks) if _MARKER_RE.sub("", b).strip()]
+    title_at = next((i for i, b in enumerate(blocks) if _TITLE_RE.match(b)), None)
+    body_at = next(
+        (
+            i
+            for i, b in enumerate(blocks)
+            if _BODY_RE.match(b) and (title_at is None or i > title_at)
+        ),
+        None,
+    )
+    header_end = title_at if title_at is not None else body_at
+    meta: dict[str, object] = {}
+    if header_end is not None:
+        meta.update(_header_meta("\n".join(cleaned.blocks[:0] or blocks[:header_end])))
+    title_text = ""
+    if title_at is not None:
+        m = _TITLE_RE.match(_strip_calls(blocks[title_at])[0])
+        assert m is not None
+        number, title_text = re.sub(r"\s", "", m.group(1)), m.group(2)
+        meta.setdefault("symbol", f"A/RES/{number}")
+        meta["title"] = title_text
+    if "session" not in meta and (m := re.search(r"/(\d{1,3})/", str(meta.get("symbol", "")))):
+        meta["session"] = int(m.group(1))
+
+    n_annexes = sum(
+        1 for b in blocks if (m := _ANNEX_RE.match(b)) and len(b) < 300 and not _ended(b)
+    )
+    seg = _Segmenter(n_annexes, title_text, str(meta.get("symbol", "")))
+    structured = title_at is not None or body_at is not None
+    if not structured:
+        for i, block in enumerate(blocks):
+            seg.out.add(f"P{i + 1}", "text", block)
+    else:
+        start = header_end or 0
+        if title_at is not None:
+            seg.out.add("T", "title", blocks[title_at])
+            start = title_at + 1
+        _feed_body(seg, blocks[start:], title_at is not None)
+
+    meeting, closing_date = seg.meeting
+    if meeting:
+        meta["meeting"] = meeting
+        if closing_date and "adopted" not in meta:
+            meta["adopted"] = closing_date
+    for key, value in cleaned.meta.items():
+        if value not in ("", None):
+            meta[key] = value
+    return meta, _finish(seg.out.items, cleaned.footnotes)
+
+
+def _feed_body(seg: _Segmenter, blocks: list[str], has_title: bool) -> None:
+    """Feed the blocks after the title, handling parts A, B … and the body line."""
+    in_preface = has_title  # between a title and "The General Assembly,"
+    for block in blocks:
+        if (m := _PART_RE.match(block)) and seg.zone != "annex":
+            seg.prefix = f"{m.group(1)}."
+            seg.zone, seg.pp, seg.op, seg.headings = "pp", 0, 0, 0
+            seg.base = seg.letter = ""
+            in_preface = True
+            continue
+        if m := _BODY_RE.match(block):
+            in_preface = False
+            seg.zone = "pp" if seg.zone != "annex" else seg.zone
+            if m.group(1):
+                seg.feed_glued(m.group(1))
+            continue
+        if in_preface:
+            last = seg.out.last
+            if last is not None and last["label"] == f"{seg.prefix}T":
+                last["text"] = f"{last['text']} {block}"
+            else:
+                seg.out.add(f"{seg.prefix}T", "heading", block)
+            continue
+        seg.feed_glued(block)
+    _single_operative(seg)
+
+
+def _single_operative(seg: _Segmenter) -> None:
+    """A resolution with one unnumbered operative paragraph ("Endorses …") has no OP
+    numbers: its last preambular paragraph, ending with a full stop, is ``OP1``."""
+    items = seg.out.items
+    if any(it["kind"] == "op" for it in items):
+        return
+    pps = [i for i, it in enumerate(items) if it["kind"] == "pp"]
+    if pps and _MARKER_RE.sub("", str(items[pps[-1]]["text"])).rstrip(' ”’"').endswith("."):
+        last = items[pps[-1]]
+        last["kind"] = "op"
+        last["label"] = re.sub(r"PP\d+$", "OP1", str(last["label"]))
+
+
+def _finish(items: list[dict[str, object]], footnotes: dict[str, str]) -> list[Paragraph]:
+    """Strip footnote calls, link paragraphs and footnotes, number the reading order."""
+    callers: dict[str, list[str]] = {}
+    paragraphs: list[Paragraph] = []
+    for it in items:
+        text, calls = _strip_calls(str(it["text"]))
+        if not text:
+            continue
+        label = str(it["label"])
+        for n in calls:
+            callers.setdefault(n, []).append(label)
+        paragraphs.append(
+            Paragraph(
+                label=label,
+                kind=str(it["kind"]),
+                text=text,
+                order=len(paragraphs),
+                parent=str(it["parent"]),
+                notes=tuple(f"FN{n}" for n in calls if n in footnotes),
+                section=str(it["section"]),
+            )
+        )
+    for n in sorted(footnotes, key=lambda k: (not k.isdigit(), int(k) if k.isdigit() else 0, k)):
+        text = _strip_calls(footnotes[n])[0]
+        if text:
+            paragraphs.append(
+                Paragraph(
+                    label=f"FN{n}",
+                    kind="fn",
+                    text=text,
+                    order=len(paragraphs),
+                    notes=tuple(dict.fromkeys(callers.get(n, []))),
+                )
+            )
+    return paragraphs

@@ -1,0 +1,152 @@
+"""The segmenter: labels and metadata from cleaned blocks, whatever the source format."""
+
+from __future__ import annotations
+
+from search.paragraphs import Cleaned, fn_call, segment
+
+HEADER_EN = [
+    "United Nations A/RES/78/1",
+    "General Assembly Distr.: General 16 October 2023",
+    "Seventy-eighth session Agenda items 13 and 117",
+    "Resolution adopted by the General Assembly on 29 September 2023",
+    "[on the report of the Second Committee (A/78/461, para. 9)]",
+]
+
+
+def labels(paragraphs):
+    return [p.label for p in paragraphs]
+
+
+def test_english_header_metadata():
+    meta, _ = segment(Cleaned([*HEADER_EN, "78/1. A title", "The General Assembly,", "1. Acts."]))
+    assert meta["symbol"] == "A/RES/78/1"
+    assert meta["session"] == 78
+    assert meta["distributed"] == "2023-10-16"
+    assert meta["adopted"] == "2023-09-29"
+    assert meta["agenda_item"] == "13 and 117"
+    assert (meta["committee"], meta["report"]) == ("Second Committee", "A/78/461")
+    assert (meta["title"], meta["lang"]) == ("A title", "en")
+
+
+def test_french_header_metadata_and_closing_date():
+    blocks = [
+        "Distr. générale 19 février 2004",
+        "Soixante-dix-huitième session",
+        "Point 97, b, de l'ordre du jour",
+        "Résolution adoptée par l'Assemblée générale",
+        "78/5. Titre",
+        "L'Assemblée générale,",
+        "1. Décide d'agir.",
+        "78e séance plénière 23 décembre 2003",
+    ]
+    meta, paragraphs = segment(Cleaned(blocks))
+    assert (meta["session"], meta["agenda_item"], meta["lang"]) == (78, "97 (b)", "fr")
+    assert (meta["adopted"], meta["meeting"]) == ("2003-12-23", "78e séance plénière")
+    assert labels(paragraphs) == ["T", "OP1"]
+
+
+def test_source_metadata_wins():
+    meta, _ = segment(Cleaned(["80/1. Title", "The General Assembly,", "1. Acts."], meta={
+        "symbol": "A/RES/80/1/Rev.1", "lang": "en"}))  # fmt: skip
+    assert (meta["symbol"], meta["lang"], meta["session"]) == ("A/RES/80/1/Rev.1", "en", 80)
+
+
+def test_single_unnumbered_operative_paragraph_and_annex():
+    blocks = [
+        *HEADER_EN,
+        "78/1. Political declaration",
+        "The General Assembly",
+        "Endorses the political declaration contained in the annex to the present resolution.",
+        "15th plenary meeting 29 September 2023",
+        "Annex",
+        "Political Declaration adopted at the High-level Political Forum",
+        "I. Our shared commitment",
+        "1. We, the Heads of State and Government, have gathered",
+        "at United Nations Headquarters;",
+        "2. We commit to:",
+        "(a) Act now;",
+        "(b) Act together.",
+        "We thank the hosts.",
+    ]
+    meta, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == [
+        "T", "OP1", "AN-H1", "AN-H2", "AN1", "AN2", "AN2(a)", "AN2(b)", "AN-P1",
+    ]  # fmt: skip
+    by = {p.label: p for p in paragraphs}
+    assert by["OP1"].kind == "op"
+    assert by["AN-H2"].kind == "heading" and by["AN-H2"].section == "annex"
+    assert (
+        by["AN1"].text
+        == "We, the Heads of State and Government, have gathered at United Nations Headquarters;"
+    )
+    assert by["AN2(b)"].parent == "AN2" and by["AN2(b)"].text == "Act together."
+    assert meta["meeting"] == "15th plenary meeting"
+
+
+def test_several_annexes_are_numbered():
+    blocks = ["80/2. Title", "The General Assembly,", "1. Approves the annexes.",
+              "Annex I", "1. First rule.", "Text without number.",
+              "Annex II", "Scope", "1. Second rule."]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "OP1", "AN1.1", "AN1-P1", "AN2-H1", "AN2.1"]
+    assert [p.section for p in paragraphs[2:]] == ["annex I", "annex I", "annex II", "annex II"]
+
+
+def test_parts_restart_numbering_with_unique_labels():
+    blocks = ["79/300. Questions relating to the budget", "A", "Revised estimates",
+              "The General Assembly,", "Recalling its resolution 78/1,", "1. Approves.",
+              "B", "Other matters", "The General Assembly,", "1. Decides."]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "A.T", "A.PP1", "A.OP1", "B.T", "B.OP1"]
+    assert paragraphs[1].kind == "heading"
+
+
+def test_sub_sub_paragraphs_and_roman_after_h():
+    letters = [f"({c}) item {c};" for c in "abcdefgh"]
+    blocks = ["80/3. Title", "The General Assembly,", "1. Decides:", *letters,
+              "(i) item i;", "(j) item j, including:", "(i) first;", "(ii) second;"]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs)[-4:] == ["OP1(i)", "OP1(j)", "OP1(j)(i)", "OP1(j)(ii)"]
+    assert paragraphs[-1].parent == "OP1(j)"
+
+
+def test_paragraph_split_by_page_break_is_joined():
+    blocks = ["80/4. Title", "The General Assembly,", "Recalling the Agreement between the",
+              "United Nations and the Agency,", "1. Invites all States to take part in",
+              "the Conference;", "2. Decides."]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "PP1", "OP1", "OP2"]
+    assert (
+        paragraphs[1].text == "Recalling the Agreement between the United Nations and the Agency,"
+    )
+    assert paragraphs[2].text == "Invites all States to take part in the Conference;"
+
+
+def test_footnote_calls_removed_and_linked():
+    blocks = ["80/5. Title", "The General Assembly,",
+              "Noting the Declaration of 25 September 2003" + fn_call(1) + ", in which",
+              "1. Takes note of the report" + fn_call(2) + " and the decisions" + fn_call(1)
+              + " ;"]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks, {"1": "A/58/413.", "2": "See A/58/39."}))
+    by = {p.label: p for p in paragraphs}
+    assert by["PP1"].text == "Noting the Declaration of 25 September 2003, in which"
+    assert by["OP1"].text == "Takes note of the report and the decisions ;"
+    assert by["OP1"].notes == ("FN2", "FN1")
+    assert by["FN1"].notes == ("PP1", "OP1")
+    assert labels(paragraphs)[-2:] == ["FN1", "FN2"]
+
+
+def test_heading_glued_to_numbered_paragraph_is_split():
+    blocks = ["80/6. Title", "The General Assembly,", "1. Decides;",
+              "II. Follow-up 2. Requests a report."]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert [(p.label, p.text) for p in paragraphs[2:]] == [
+        ("H1", "II. Follow-up"), ("OP2", "Requests a report."),
+    ]  # fmt: skip
+
+
+def test_text_without_un_structure_is_plain_paragraphs():
+    meta, paragraphs = segment(Cleaned(["Mr. President,", "We gather here today."]))
+    assert labels(paragraphs) == ["P1", "P2"]
+    assert {p.kind for p in paragraphs} == {"text"}
+    assert "symbol" not in meta
