@@ -97,47 +97,55 @@ def query(words, limit, lang, context, as_json, index_dir) -> None:
     if as_json:
         _dump_json(hits)
         return
-    color = sys.stdout.isatty()
+    if not hits:
+        click.echo(f"no hits for {text!r}", err=True)
+        return
     for i, hit in enumerate(hits):
         if i:
             click.echo()
-        _echo_hit(hit, color)
+        _echo_hit(hit)
 
 
-def _echo_hit(hit, color: bool) -> None:
-    head = f"{hit.symbol}  {hit.paragraph}  ({hit.citation})"
-    click.echo(click.style(head, bold=True) if color else head, color=color)
+# Styles are always applied: click.echo strips them unless stdout is a terminal.
+def _echo_hit(hit) -> None:
+    click.echo(click.style(f"{hit.symbol}  {hit.paragraph}  ({hit.citation})", bold=True))
     if hit.chapeau:
-        click.echo("  " + _shorten(hit.chapeau, 160), color=color)
+        click.echo("  " + _shorten(hit.chapeau, 160))
     for p in (c for c in hit.context if c.order < hit.order):
-        click.echo(f"  {p.paragraph}: {_shorten(p.text, 200)}", color=color)
-    click.echo("  " + snippet(hit.text, hit.matches, color), color=color)
+        click.echo(f"  {p.paragraph}: {_shorten(p.text, 200)}")
+    click.echo("  " + snippet(hit.text, hit.matches))
     for p in (c for c in hit.context if c.order > hit.order):
-        click.echo(f"  {p.paragraph}: {_shorten(p.text, 200)}", color=color)
+        click.echo(f"  {p.paragraph}: {_shorten(p.text, 200)}")
 
 
 def _shorten(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def snippet(text: str, matches, color: bool, width: int = SNIPPET_CHARS) -> str:
-    """The part of ``text`` around its first matches, matched words in colour."""
+def snippet(text: str, matches, width: int = SNIPPET_CHARS) -> str:
+    """The part of ``text`` (at most ``width`` characters) holding the most matches,
+    matched words styled."""
     start, end = 0, len(text)
     if len(text) > width:
-        first = matches[0][0] if matches else 0
-        start = max(0, first - width // 3)
+        lead = width // 4
+        best = max(
+            (m[0] for m in matches),
+            key=lambda a: sum(a - lead <= x and y <= a - lead + width for x, y in matches),
+            default=0,
+        )
+        start = max(0, best - lead)
         if start:
-            start = text.find(" ", start) + 1 or start
+            start = text.find(" ", start, best) + 1 or start
         end = min(len(text), start + width)
-        if end < len(text):
-            end = text.rfind(" ", start, end) if " " in text[start:end] else end
+        if end < len(text) and " " in text[start:end]:
+            end = text.rfind(" ", start, end)
     out = []
     pos = start
     for a, b in matches:
         if a < start or b > end:
             continue
         out.append(text[pos:a])
-        out.append(click.style(text[a:b], fg="yellow", bold=True) if color else text[a:b])
+        out.append(click.style(text[a:b], fg="yellow", bold=True))
         pos = b
     out.append(text[pos:end])
     return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
@@ -217,15 +225,13 @@ def show(symbol, paragraph, lang, context, as_json, index_dir) -> None:
     if as_json:
         _dump_json(items)
         return
-    color = sys.stdout.isatty()
-    current = items[0]
-    head = f"{current.symbol} ({current.lang})  {current.title}"
-    click.echo(click.style(head, bold=True) if color else head, color=color)
+    first = items[0]
+    click.echo(click.style(f"{first.symbol} ({first.lang})  {first.title}", bold=True))
     for p in items:
         label = f"{p.paragraph:>7}"
-        if paragraph and p.paragraph.upper() != paragraph.upper() and p.kind:
-            label = click.style(label, dim=True) if color else label
-        click.echo(f"{label}  {p.text}", color=color)
+        if paragraph and p.paragraph != hit.paragraph:
+            label = click.style(label, dim=True)
+        click.echo(f"{label}  {p.text}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -73,8 +73,10 @@ def citation(symbol: str, label: str, lang: str) -> str:
     'A/RES/58/220, note 6'
     >>> citation("A/RES/78/1", "AN5", "en")
     'A/RES/78/1, annex, para. 5'
-    >>> citation("A/RES/217(III)", "ART21(2)", "en")
-    'A/RES/217(III), art. 21 (2)'
+    >>> citation("A/RES/217A(III)", "ART21(2)", "en")
+    'A/RES/217A(III), art. 21 (2)'
+    >>> citation("A/RES/217A(III)", "ART21(2)", "fr")
+    'A/RES/217A(III), art. 21, par. 2'
     """
     fr = lang == "fr"
     m = re.fullmatch(r"(?P<kind>[A-Z]+)(?P<num>\d+)(?P<subs>(?:\([^)]+\))*)", label)
@@ -95,6 +97,8 @@ def citation(symbol: str, label: str, lang: str) -> str:
     if kind == "AN":
         return f"{symbol}, {'annexe, par.' if fr else 'annex, para.'} {num}{subs_text}"
     if kind == "ART":
+        if fr and subs:
+            return f"{symbol}, art. {num}, par. {subs.strip('()')}"
         return f"{symbol}, art. {num}{subs_text}"
     return f"{symbol}, {'par.' if fr else 'para.'} {num}{subs_text}"
 
@@ -163,9 +167,12 @@ def find_matches(text: str, chain: str, leaves: list) -> tuple[tuple[int, int], 
     >>> spans = find_matches(text, "fr", [Phrase("coopération triangulaire")])
     >>> [text[a:b] for a, b in spans]
     ['coopération', 'triangulaire']
+    >>> text = "l’Assemblée générale et les États"
+    >>> [text[a:b] for a, b in find_matches(text, "fr", [Word("assemblee")])]
+    ['Assemblée']
     """
     toks = [
-        (t.text, t.pos, t.startchar, t.endchar)
+        (t.text, t.pos, *_word_span(text, t.startchar, t.endchar))
         for t in analyzer(chain)(text, positions=True, chars=True, removestops=True)
     ]
     if not toks:
@@ -203,6 +210,24 @@ def find_matches(text: str, chain: str, leaves: list) -> tuple[tuple[int, int], 
                 if pos in by_pos:
                     spans.add(by_pos[pos])
     return tuple(sorted(spans))
+
+
+_ELIDED = re.compile(r"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=\w)")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _word_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the word itself, without an elided article or a possessive:
+    "l'Assemblée" marks "Assemblée", "Secretary-General's" marks "General"."""
+    word = text[start:end]
+    if "'" in word or "’" in word:
+        m = _ELIDED.match(word)
+        if m:
+            start += m.end()
+        m = _POSSESSIVE.search(text, start, end)
+        if m:
+            end = m.start()
+    return start, end
 
 
 def _is_compound(text: str) -> bool:

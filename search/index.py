@@ -27,9 +27,10 @@ CHAINS = ("fr", "en", "xx")
 DEFAULT_INDEX = "index"
 INDEX_ENV = "UNSEARCH_INDEX"
 
-#: How many top hits are re-ranked by proximity, per hit asked for.
+#: How many top hits are re-ranked by proximity and title, per hit asked for.
 RERANK_FACTOR = 3
-TITLE_BOOST = 0.3
+#: Score bonus for a paragraph whose document title also matches the query.
+TITLE_BOOST = 0.2
 
 
 def default_index_dir() -> Path:
@@ -41,21 +42,20 @@ def make_schema() -> fields.Schema:
     text_fields = {
         f"text_{c}": fields.TEXT(analyzer=analyzer(c), phrase=True, stored=False) for c in CHAINS
     }
-    title_fields = {
-        f"title_{c}": fields.TEXT(analyzer=analyzer(c), phrase=False, stored=False) for c in CHAINS
-    }
     return fields.Schema(
-        id=fields.ID(stored=True, unique=True),
+        # Only what queries filter on is indexed: every indexed field that is not
+        # scored costs a file lookup per posting when Whoosh writes a segment.
+        id=fields.STORED,
         doc=fields.ID(stored=True),
         symbol=fields.STORED,
         symkey=fields.KEYWORD(scorable=False),
-        paragraph=fields.ID(stored=True),
+        paragraph=fields.STORED,
         kind=fields.ID(stored=True),
         lang=fields.ID(stored=True),
         chain=fields.ID,
-        order=fields.NUMERIC(stored=True, sortable=True),
-        session=fields.NUMERIC(stored=True),
-        year=fields.NUMERIC(stored=True),
+        order=fields.STORED,
+        session=fields.ID(stored=True),
+        year=fields.ID(stored=True),
         words=fields.TEXT(analyzer=analyzer("words"), phrase=False, stored=False),
         cites=fields.KEYWORD(scorable=False, stored=True),
         text=fields.STORED,
@@ -68,10 +68,9 @@ def make_schema() -> fields.Schema:
         agenda_item=fields.STORED,
         committee=fields.STORED,
         report=fields.STORED,
-        source=fields.ID(stored=True),
+        source=fields.STORED,
         stamp=fields.STORED,
         **text_fields,
-        **title_fields,
     )
 
 
@@ -98,7 +97,7 @@ def _passage(stored: dict) -> Passage:
         lang=lang,
         title=stored.get("title", ""),
         date=stored.get("adopted", ""),
-        session=stored.get("session"),
+        session=int(stored["session"]) if stored.get("session") else None,
         text=stored["text"],
         citation=citation(symbol, label, lang),
         source=stored.get("source", ""),
@@ -209,14 +208,10 @@ class Index:
                 continue
             if isinstance(q, wq.Not):
                 q = wq.And([wq.Every(), q])
-            title_terms = [
-                wq.Term(f"title_{chain}", t.text, boost=TITLE_BOOST)
-                for t in q.all_tokens()
-                if t.fieldname == f"text_{chain}"
-            ]
-            if title_terms:
-                q = wq.AndMaybe(q, wq.Or(title_terms))
-            variants.append(wq.And([q, wq.Term("chain", chain)]))
+            if not any(t.fieldname == f"text_{chain}" for t in q.all_tokens()):
+                # only prefixes and filters: keep each document to its own chain
+                q = wq.And([q, wq.Term("chain", chain)])
+            variants.append(q)
         if not variants:
             raise QueryError(f"nothing to search for in {query!r}: only stop words")
         q = variants[0] if len(variants) == 1 else wq.Or(variants)
@@ -229,8 +224,11 @@ class Index:
         for r in results:
             stored = r.fields()
             p = _passage(stored)
-            matches = find_matches(p.text, chain_name(p.lang), leaves)
-            score = r.score * (1.0 + 0.5 * proximity(matches, len(leaves)))
+            chain = chain_name(p.lang)
+            matches = find_matches(p.text, chain, leaves)
+            in_title = find_matches(p.title, chain, leaves) if p.title else ()
+            bonus = 0.5 * proximity(matches, len(leaves)) + TITLE_BOOST * bool(in_title)
+            score = r.score * (1.0 + bonus)
             ranked.append((round(-score, 9), p.symbol, p.lang, p.order, p, matches))
         ranked.sort(key=lambda t: t[:4])
         hits = []
@@ -290,7 +288,6 @@ def paragraph_fields(doc, stamp: str = "") -> list[dict]:
         "lang": doc.lang,
         "chain": chain,
         "title": doc.title,
-        f"title_{chain}": doc.title,
         "adopted": doc.adopted,
         "distributed": doc.distributed,
         "meeting": doc.meeting,
@@ -301,9 +298,9 @@ def paragraph_fields(doc, stamp: str = "") -> list[dict]:
         "stamp": stamp,
     }
     if doc.session is not None:
-        common["session"] = doc.session
+        common["session"] = f"{doc.session:03d}"
     if doc.year is not None:
-        common["year"] = doc.year
+        common["year"] = f"{doc.year:04d}"
     out = []
     for p in doc.paragraphs:
         fields_ = dict(common)

@@ -124,7 +124,7 @@ _LEX = re.compile(
   | (?P<lpar>\()
   | (?P<rpar>\))
   | (?P<phrase>"(?P<ptext>[^"]*)(?:"|$)(?:~(?P<slop>\d+))?)
-  | (?P<filter>(?P<fname>[A-Za-z]+):(?:"(?P<fquoted>[^"]*)"?|(?P<fvalue>[^\s()]+)))
+  | (?P<filter>(?P<fname>[A-Za-z]+):(?:"(?P<fquoted>[^"]*)"?|(?P<fvalue>(?:[^\s()]|\([^\s()]*\))+)))
   | (?P<minus>-(?=[^\s\-]))
   | (?P<term>[^\s()"]+)
     """,
@@ -383,9 +383,10 @@ def _filter_query(node: Filter) -> wq.Query:
     m = re.fullmatch(r"(\d{1,4})(?:\.\.|-)(\d{1,4})|(\d{1,4})", value)
     if not m:
         raise QueryError(f"{name}:{value}: expected a number or a range like 2020..2024")
-    if m.group(3):
-        return wq.NumericRange(name, int(m.group(3)), int(m.group(3)))
-    return wq.NumericRange(name, int(m.group(1)), int(m.group(2)))
+    width = 4 if name == "year" else 3  # stored zero-padded, so ranges sort as text
+    low, high = (m.group(3), m.group(3)) if m.group(3) else (m.group(1), m.group(2))
+    low, high = f"{int(low):0{width}d}", f"{int(high):0{width}d}"
+    return wq.Term(name, low) if low == high else wq.TermRange(name, low, high)
 
 
 def compile_query(node: Node, chain: str) -> wq.Query | None:

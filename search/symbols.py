@@ -53,10 +53,12 @@ def looks_like_symbol(query: str) -> bool:
 
     >>> looks_like_symbol("A/RES/58/220"), looks_like_symbol("58/220")
     (True, True)
+    >>> looks_like_symbol("a/res/58/220"), looks_like_symbol("and/or")
+    (True, False)
     >>> looks_like_symbol("coopération 58/220")
     False
     """
-    return bool(_QUERY_RE.match(query)) and not query.strip().isdigit()
+    return bool(_QUERY_RE.match(query.upper())) and any(c.isdigit() for c in query)
 
 
 def cited(text: str) -> list[str]:

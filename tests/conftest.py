@@ -18,3 +18,34 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.fail(f"the shared UN corpus is missing: {CORPUS}")
     return CORPUS
+
+
+#: A small real corpus: the French resolution, the 55 English Markdown resolutions,
+#: a few raw-text resolutions (A/RES/80/7 duplicates its Markdown twin) and the UDHR.
+SAMPLE = [
+    RESOLUTIONS / "fr",
+    RESOLUTIONS / "en-md",
+    RESOLUTIONS / "en-txt" / "A_RES_78_1.txt",
+    RESOLUTIONS / "en-txt" / "A_RES_78_220.txt",
+    RESOLUTIONS / "en-txt" / "A_RES_80_7.txt",
+    CORPUS / "udhr",
+]
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory, corpus) -> Path:
+    """An index of :data:`SAMPLE`, built once for the test session."""
+    import search
+
+    index_dir = tmp_path_factory.mktemp("index")
+    report = search.ingest(SAMPLE, index_dir)
+    assert report.ok, report.failures
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def ix(sample_index):
+    import search
+
+    with search.open_index(sample_index) as index:
+        yield index

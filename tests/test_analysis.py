@@ -1,0 +1,113 @@
+"""Each rule of the French and English analysis chains, on real UN wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.analysis import ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS, analyzer, tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("l'Assemblée", ["assemble"]),
+        ("l’Assemblée", ["assemble"]),
+        ("d'intensifier", ["intensifi"]),
+        ("qu'il", ["il"]),
+        ("jusqu'ici", ["ici"]),
+        ("lorsqu'elle", ["elle"]),
+        ("puisqu'aucun", ["aucun"]),
+        ("quoiqu'elle", ["elle"]),
+        ("c'est", ["est"]),
+        ("j'ai m'a n'est s'est t'a", ["ai", "a", "est", "est", "a"]),
+    ],
+)
+def test_french_elision_is_stripped(text, expected):
+    # keep stopped tokens ("il", "elle") to see what elision left of them
+    assert [t.text for t in analyzer("fr")(text, removestops=False)] == expected
+
+
+def test_elision_strips_the_article_not_the_word():
+    assert tokens("fr", "l'examen d'ensemble") == tokens("fr", "examen ensemble")
+
+
+def test_aujourdhui_stays_one_word():
+    assert tokens("fr", "aujourd'hui") == ["aujourd'hui"]
+    assert tokens("fr", "aujourd’hui") == ["aujourd'hui"]
+
+
+@pytest.mark.parametrize(
+    ("plain", "accented"),
+    [
+        ("cooperation", "coopération"),
+        ("developpement", "développement"),
+        ("Etats", "États"),
+        ("assemblee", "Assemblée"),
+        ("oeuvre", "œuvre"),
+        ("ex aequo", "ex æquo"),
+    ],
+)
+def test_french_matching_ignores_accents(plain, accented):
+    assert tokens("fr", plain) == tokens("fr", accented)
+
+
+def test_folding_happens_before_stemming():
+    # Snowball on accented text gives "assembl", on folded text "assemble":
+    # both sides must be folded first to meet.
+    assert tokens("fr", "Assemblée") == tokens("fr", "assemblee") == ["assemble"]
+
+
+def test_french_stemming_joins_plural_and_singular():
+    assert tokens("fr", "coopérations triangulaires") == tokens("fr", "coopération triangulaire")
+
+
+@pytest.mark.parametrize("word", ["été", "sommes", "avions", "étant", "États"])
+def test_un_french_keeps_words_default_lists_drop(word):
+    assert tokens("fr", word), f"{word!r} must be searchable"
+
+
+def test_french_stop_list_drops_articles_including_les():
+    assert tokens("fr", "les de la du des et") == []
+    assert "les" in FRENCH_STOP_WORDS
+
+
+def test_stop_words_keep_their_positions():
+    toks = [
+        (t.text, t.pos) for t in analyzer("en")("the Secretary-General to submit", positions=True)
+    ]
+    assert toks == [("secretari", 1), ("general", 2), ("submit", 4)]
+
+
+def test_hyphenated_compounds_give_their_parts_in_sequence():
+    toks = [
+        (t.text, t.pos)
+        for t in analyzer("fr")("coopération Sud-Sud, Pérez-Guerrero", positions=True)
+    ]
+    assert toks == [("cooper", 0), ("sud", 1), ("sud", 2), ("per", 3), ("guerrero", 4)]
+
+
+def test_cited_symbols_are_single_tokens():
+    assert tokens("fr", "résolution 57/263 et A/58/413") == ["resolu", "57/263", "a/58/413"]
+
+
+def test_english_chain_stems_and_strips_possessives():
+    assert tokens("en", "the Secretary-General's reports") == ["secretari", "general", "report"]
+    assert tokens("en", "States’ cooperation") == tokens("en", "State cooperating")
+
+
+def test_english_stop_words_are_function_words_only():
+    assert "united" not in ENGLISH_STOP_WORDS
+    assert tokens("en", "of the United Nations") == ["unit", "nation"]
+
+
+def test_neutral_chain_does_not_stem_and_splits_cjk():
+    assert tokens("es", "Asamblea General") == ["asamblea", "general"]
+    assert tokens("zh", "人人生而自由") == ["人", "人", "生", "而", "自", "由"]
+
+
+def test_prefix_words_are_folded_but_not_stemmed():
+    assert tokens("words", "Coopération coopératives l'Assemblée") == [
+        "cooperation",
+        "cooperatives",
+        "assemblee",
+    ]
