@@ -1,4 +1,4 @@
-"""Text analysis: one chain of small Whoosh filters per language, built in :func:`analyzer`.
+r"""Text analysis: one chain of small Whoosh filters per language, built in :func:`analyzer`.
 
 The French chain is the heart of unsearch.  It tokenises words, UN symbols and CJK
 characters; strips elision (``l'``, ``qu'``, ``jusqu'`` …, with ``'`` or ``’``);
@@ -25,6 +25,15 @@ True
 ['联', '合', '国', '大', '会']
 >>> tokens("words", "Coopération coopératives")
 ['cooperation', 'cooperatives']
+
+At index time the chain ends with :class:`IndexTermsFilter`, which adds, beside
+each stem, the folded word as written (for prefix queries) and, for two common
+words in a row, their pair (so that phrases of common words are cheap lookups):
+
+>>> index_terms("fr", "la coopération Sud-Sud")
+['cooper', '\x02cooperation', 'sud', '\x02sud', 'cooper\x01sud', 'sud', '\x02sud', 'sud\x01sud']
+>>> index_terms("fr", "coopération triangulaire")
+['cooper', '\x02cooperation', 'triangulair', '\x02triangulaire']
 """
 
 from __future__ import annotations
@@ -32,6 +41,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
+from importlib import resources
 
 from whoosh.analysis import (
     Analyzer,
@@ -132,6 +142,79 @@ class FoldFilter(Filter):
             yield t
 
 
+#: Marks the index terms that hold a word as written (folded, not stemmed).
+WORD_MARK = "\x02"
+#: Joins the two words of a pair term; a gap of stop words adds its width.
+PAIR_MARK = "\x01"
+#: Pairs are indexed across at most this many positions (stop words in between).
+MAX_PAIR_GAP = 4
+
+
+@cache
+def common_stems(name: str) -> frozenset[str]:
+    """The stems of a chain whose pairs are indexed: the most frequent stems of UN
+    texts in that language (``search/data/common-*.txt``; none for other chains).
+    Pairs of rarer words are not worth their index space: a phrase with a rare word
+    is cheap to check by positions."""
+    try:
+        text = resources.files(__package__).joinpath(f"data/common-{name}.txt").read_text("utf-8")
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(text.split())
+
+
+def pair_term(first: str, second: str, gap: int = 1) -> str:
+    r"""The index term for ``second`` standing ``gap`` positions after ``first``
+    with only stop words in between.
+
+    >>> pair_term("unit", "nation"), pair_term("general", "submit", 2)
+    ('unit\x01nation', 'general\x012\x01submit')
+    """
+    if gap == 1:
+        return f"{first}{PAIR_MARK}{second}"
+    return f"{first}{PAIR_MARK}{gap}{PAIR_MARK}{second}"
+
+
+class KeepWordFilter(Filter):
+    """Remember each token's folded spelling before stemming (``t.word``)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.word = t.text
+            yield t
+
+
+class IndexTermsFilter(Filter):
+    r"""Beside each stem, emit the word as written and the pair of two common words
+    in a row (only stop words between them).
+
+    Phrases of common words then need no position checks: "United Nations" is the
+    single term ``unit\x01nation``.  Prefix queries look up ``\x02word``.
+    """
+
+    def __init__(self, common: frozenset[str] = frozenset()) -> None:
+        self.common = common
+
+    def __call__(self, tokens):
+        common = self.common
+        prev_text = prev_pos = None
+        for t in tokens:
+            yield t
+            text, pos = t.text, t.pos
+            word = t.copy()
+            word.text = WORD_MARK + t.word
+            yield word
+            if text not in common:
+                prev_text = None
+                continue
+            if prev_text is not None and pos - prev_pos <= MAX_PAIR_GAP:
+                pair = t.copy()
+                pair.text = pair_term(prev_text, text, pos - prev_pos)
+                pair.pos = prev_pos
+                yield pair
+            prev_text, prev_pos = text, pos
+
+
 class SymbolSafeStemFilter(StemFilter):
     """Snowball stemming that leaves UN symbols and numbers (``57/263``) alone."""
 
@@ -174,6 +257,26 @@ def analyzer(name: str) -> Analyzer:
     if name == "words":
         return chain | LowercaseFilter() | ElisionFilter() | PossessiveFilter() | FoldFilter()
     return chain | LowercaseFilter() | FoldFilter()
+
+
+@cache
+def index_analyzer(name: str) -> Analyzer:
+    """The chain used when indexing: :func:`analyzer` with the stem step preceded by
+    :class:`KeepWordFilter` and followed by :class:`IndexTermsFilter`."""
+    filters = list(analyzer(name).items)
+    stem = next(
+        (i for i, f in enumerate(filters) if isinstance(f, SymbolSafeStemFilter)), len(filters)
+    )
+    filters[stem:stem] = [KeepWordFilter()]
+    chain = filters[0]
+    for f in filters[1:]:
+        chain = chain | f
+    return chain | IndexTermsFilter(common_stems(name))
+
+
+def index_terms(name: str, text: str) -> list[str]:
+    """The terms :func:`index_analyzer` indexes for ``text``."""
+    return [t.text for t in index_analyzer(name)(text, positions=True)]
 
 
 def chain_name(lang: str) -> str:

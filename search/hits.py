@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .analysis import analyzer, fold
-from .query import Phrase, Prefix, Word, analyze, phrase_starts
+from .query import Phrase, Prefix, Word, analyze, phrase_starts, sequence_starts
 
 
 @dataclass(frozen=True)
@@ -198,17 +198,20 @@ def find_matches(text: str, chain: str, leaves: list) -> tuple[tuple[int, int], 
             wanted = {t for t, _ in terms}
             spans.update((s, e) for t, _, s, e in toks if t in wanted)
             continue
-        positions: dict[str, set[int]] = {}
-        for t, pos, _, _ in toks:
-            positions.setdefault(t, set()).add(pos)
         first = terms[0][1]
         offsets = [p - first for _, p in terms]
         slop = leaf.slop if isinstance(leaf, Phrase) else 0
-        sets = [positions.get(t, set()) for t, _ in terms]
-        for span in phrase_starts(sets, offsets, slop):
-            for pos in range(span.start, span.end + 1):
-                if pos in by_pos:
-                    spans.add(by_pos[pos])
+        if slop:
+            positions: dict[str, set[int]] = {}
+            for t, pos, _, _ in toks:
+                positions.setdefault(t, set()).add(pos)
+            sets = [positions.get(t, set()) for t, _ in terms]
+            for span in phrase_starts(sets, offsets, slop):
+                spans.update(by_pos[p] for p in range(span.start, span.end + 1) if p in by_pos)
+            continue
+        seq = [(t, pos) for t, pos, _, _ in toks]
+        for i in sequence_starts(seq, terms):
+            spans.update((toks[i + k][2], toks[i + k][3]) for k in range(len(terms)))
     return tuple(sorted(spans))
 
 

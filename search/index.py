@@ -2,8 +2,10 @@
 
 One Whoosh document per paragraph.  Text is indexed in one field per analysis
 chain (``text_fr``, ``text_en``, ``text_xx``) so each language gets its own
-stemming and stop words; ``words`` holds folded, unstemmed words for prefix
-queries; ``symkey`` and ``cites`` hold normalised symbols.
+stemming and stop words.  Each field holds, from one analysis pass, the stems,
+the folded words as written (for prefix queries) and word pairs (for phrases);
+see :class:`search.analysis.IndexTermsFilter`.  ``symkey`` and ``cites`` hold
+normalised symbols.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from whoosh import fields, scoring
 from whoosh import query as wq
 from whoosh.index import EmptyIndexError, exists_in
 from whoosh.index import open_dir as _open_dir
+from whoosh.writing import SegmentWriter
 
 from . import symbols
-from .analysis import analyzer, chain_name
+from .analysis import chain_name, index_analyzer
 from .errors import IndexNotFoundError, NotFoundError, QueryError
 from .hits import Hit, Passage, citation, find_matches, proximity
 from .query import compile_query, parse, positive_leaves
@@ -40,7 +43,8 @@ def default_index_dir() -> Path:
 
 def make_schema() -> fields.Schema:
     text_fields = {
-        f"text_{c}": fields.TEXT(analyzer=analyzer(c), phrase=True, stored=False) for c in CHAINS
+        f"text_{c}": fields.TEXT(analyzer=index_analyzer(c), phrase=True, stored=False)
+        for c in CHAINS
     }
     return fields.Schema(
         # Only what queries filter on is indexed: every indexed field that is not
@@ -56,7 +60,6 @@ def make_schema() -> fields.Schema:
         order=fields.STORED,
         session=fields.ID(stored=True),
         year=fields.ID(stored=True),
-        words=fields.TEXT(analyzer=analyzer("words"), phrase=False, stored=False),
         cites=fields.KEYWORD(scorable=False, stored=True),
         text=fields.STORED,
         title=fields.STORED,
@@ -72,6 +75,50 @@ def make_schema() -> fields.Schema:
         stamp=fields.STORED,
         **text_fields,
     )
+
+
+class _SegmentLengths:
+    """Field lengths of a segment being written, read once per field.
+
+    Whoosh's segment writer asks the on-disk length column for every posting it
+    writes (a seek and read each time; a file lookup each time for unscored
+    fields); with pair and word terms that is most of an ingest's commit.
+    """
+
+    def __init__(self, reader, schema: fields.Schema) -> None:
+        self._reader = reader
+        self._schema = schema
+        self._count = reader.doc_count_all()
+        self._lengths: dict[str, list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self._lengths.get(fieldname)
+        if lengths is None:
+            if self._schema[fieldname].scorable:
+                read = self._reader.doc_field_length
+                lengths = [read(d, fieldname, default) for d in range(self._count)]
+            else:
+                lengths = [default] * self._count
+            self._lengths[fieldname] = lengths
+        return lengths[docnum]
+
+    def close(self) -> None:
+        self._reader.close()
+
+
+class IndexWriter(SegmentWriter):
+    """Whoosh's segment writer, with field lengths cached while postings are written."""
+
+    def _flush_segment(self) -> None:
+        # same steps as SegmentWriter._flush_segment (whoosh-reloaded 2.7.x)
+        self.perdocwriter.close()
+        lengths = None
+        if self.codec.length_stats:
+            lengths = _SegmentLengths(self.per_document_reader(), self.schema)
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if lengths:
+            lengths.close()
 
 
 def open_index(index_dir: str | os.PathLike | None = None) -> Index:
@@ -312,7 +359,6 @@ def paragraph_fields(doc, stamp: str = "") -> list[dict]:
             text=p.text,
             parent=p.parent,
             notes=list(p.notes),
-            words=p.text,
             cites=" ".join(symbols.cited(p.text)),
             **{f"text_{chain}": p.text},
         )

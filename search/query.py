@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from whoosh import query as wq
 from whoosh.query.spans import SpanNear2, SpanQuery
 
 from . import symbols
-from .analysis import analyzer, fold
+from .analysis import MAX_PAIR_GAP, WORD_MARK, analyzer, common_stems, fold, pair_term
 from .errors import QueryError
 
 
@@ -263,26 +264,32 @@ class ExactPhrase(SpanQuery):
     positions in total.
     """
 
-    def __init__(self, fieldname: str, words: list[str], offsets: list[int], slop: int = 0):
+    def __init__(
+        self,
+        fieldname: str,
+        words: list[str],
+        offsets: list[int],
+        slop: int = 0,
+        verify: tuple[str, tuple[tuple[str, int], ...]] | None = None,
+    ):
         self.fieldname = fieldname
         self.words = list(words)
         self.offsets = list(offsets)
         self.slop = slop
+        self.verify = verify  # (chain, analysed phrase): check candidates on their text
         self.qs = [wq.Term(fieldname, w) for w in words]
 
     def __repr__(self) -> str:
         return f"ExactPhrase({self.fieldname!r}, {self.words!r}, {self.offsets!r}, {self.slop})"
 
+    def _key(self) -> tuple:
+        return (self.fieldname, tuple(self.words), tuple(self.offsets), self.slop, self.verify)
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, ExactPhrase) and (
-            self.fieldname,
-            self.words,
-            self.offsets,
-            self.slop,
-        ) == (other.fieldname, other.words, other.offsets, other.slop)
+        return isinstance(other, ExactPhrase) and self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash((self.fieldname, tuple(self.words), tuple(self.offsets), self.slop))
+        return hash(self._key())
 
     def _and_query(self) -> wq.And:
         return wq.And(self.qs)
@@ -309,20 +316,36 @@ class ExactPhrase(SpanQuery):
             if (self.fieldname, w) not in reader:
                 return wq.NullQuery().matcher(searcher, context)
         ms = [q.matcher(searcher, context) for q in self.qs]
-        return _ExactPhraseMatcher(ms, self.offsets, self.slop)
+        check = None
+        if self.verify:
+            chain, terms = self.verify
+
+            def check(docnum: int) -> bool:
+                text = searcher.stored_fields(docnum).get("text", "")
+                return bool(sequence_starts(analyze(chain, text), list(terms)))
+
+        return _ExactPhraseMatcher(ms, self.offsets, self.slop, check)
 
 
 class _ExactPhraseMatcher(SpanNear2.SpanNear2Matcher):
-    def __init__(self, ms, offsets, slop):
+    def __init__(self, ms, offsets, slop, check=None):
         self.offsets = offsets
+        self.check = check
         super().__init__(ms, slop=slop)
 
     def copy(self):
-        return self.__class__([m.copy() for m in self.ms], self.offsets, self.slop)
+        return self.__class__([m.copy() for m in self.ms], self.offsets, self.slop, self.check)
+
+    def supports_block_quality(self):
+        # skipping blocks by quality would bypass the position check
+        return False
 
     def _get_spans(self):
         positions = [{s.start for s in m.spans()} for m in self.ms]
-        return phrase_starts(positions, self.offsets, self.slop)
+        spans = phrase_starts(positions, self.offsets, self.slop)
+        if spans and self.check is not None and not self.check(self.child.id()):
+            return []
+        return spans
 
 
 def phrase_starts(positions: list[set[int]], offsets: list[int], slop: int) -> list:
@@ -358,13 +381,63 @@ def analyze(chain: str, text: str) -> list[tuple[str, int]]:
 
 
 def _text_query(field: str, chain: str, text: str, slop: int = 0) -> wq.Query | None:
+    """A word, or a phrase.
+
+    An exact phrase means its words in a row, with stop words (and only stop words)
+    where the query has them.  Two common words in a row are one indexed pair term
+    (see :class:`search.analysis.IndexTermsFilter`), so "United Nations" is a single
+    lookup; longer phrases chain their pairs by position, and words outside the
+    common list are checked by position.  Where positions alone cannot tell a stop
+    word from another word in a gap, the few candidates are checked on their text.
+    A phrase with slop matches by positions only.
+    """
     terms = analyze(chain, text)
     if not terms:
         return None
     if len(terms) == 1:
         return wq.Term(field, terms[0][0])
     first = terms[0][1]
-    return ExactPhrase(field, [t for t, _ in terms], [p - first for _, p in terms], slop)
+    if slop:
+        return ExactPhrase(field, [t for t, _ in terms], [p - first for _, p in terms], slop)
+    common = common_stems(chain)
+    items: dict[tuple[str, int], None] = {}
+    verify = False
+    for (a, pa), (b, pb) in pairwise(terms):
+        gap = pb - pa
+        if a in common and b in common and gap <= MAX_PAIR_GAP:
+            items[pair_term(a, b, gap), pa - first] = None
+        else:
+            items[a, pa - first] = None
+            items[b, pb - first] = None
+            verify = verify or gap > 1
+    if len(items) == 1 and not verify:
+        return wq.Term(field, next(iter(items))[0])
+    return ExactPhrase(
+        field,
+        [t for t, _ in items],
+        [o for _, o in items],
+        verify=(chain, tuple(terms)) if verify else None,
+    )
+
+
+def sequence_starts(toks: list[tuple[str, int]], terms: list[tuple[str, int]]) -> list[int]:
+    """Where ``terms`` (analysed query words with positions) stand in ``toks`` (the
+    analysed text) as an exact phrase: the same words in a row, the same gaps.
+
+    >>> toks = analyze("en", "the Secretary-General to submit and the Secretary-General also submit")
+    >>> sequence_starts(toks, analyze("en", "the Secretary-General to submit"))
+    [0]
+    """
+    n = len(terms)
+    base_q = terms[0][1]
+    return [
+        i
+        for i in range(len(toks) - n + 1)
+        if all(
+            toks[i + k][0] == terms[k][0] and toks[i + k][1] - toks[i][1] == terms[k][1] - base_q
+            for k in range(n)
+        )
+    ]
 
 
 def _filter_query(node: Filter) -> wq.Query:
@@ -401,7 +474,7 @@ def compile_query(node: Node, chain: str) -> wq.Query | None:
     if isinstance(node, Phrase):
         return _text_query(field, chain, node.text, node.slop)
     if isinstance(node, Prefix):
-        return wq.Prefix("words", fold(node.text.lower()))
+        return wq.Prefix(field, WORD_MARK + fold(node.text.lower()))
     if isinstance(node, Filter):
         return _filter_query(node)
     if isinstance(node, Not):

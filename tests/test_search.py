@@ -342,3 +342,50 @@ def test_unknown_document(ix):
         ix.document("A/RES/12/345")
     with pytest.raises(NotFoundError, match="no paragraph OP99"):
         ix.paragraph("58/220", "OP99")
+
+
+# -- phrase lookups agree with a plain scan ---------------------------------------
+
+PHRASES = [
+    "United Nations",
+    "General Assembly",
+    "the Secretary-General to submit",
+    "Nations Unies",
+    "coopération Sud-Sud",
+    "coopération triangulaire",
+    "human rights and fundamental freedoms",
+    "sustainable development",
+    "in accordance with the Charter of the United Nations",
+    "Member States",
+]
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+def test_phrase_hits_are_exactly_the_paragraphs_holding_the_phrase(ix, phrase):
+    from search.analysis import chain_name
+    from search.query import analyze, sequence_starts
+
+    expected = set()
+    for stored in ix.searcher().all_stored_fields():
+        chain = chain_name(stored["lang"])
+        terms = analyze(chain, phrase)
+        if terms and sequence_starts(analyze(chain, stored["text"]), terms):
+            expected.add((stored["symbol"], stored["lang"], stored["paragraph"]))
+    got = {(h.symbol, h.lang, h.paragraph) for h in ix.search(f'"{phrase}"', limit=100_000)}
+    assert got == expected
+    assert expected, phrase
+
+
+def test_a_stop_word_gap_does_not_match_another_word(tmp_path):
+    (tmp_path / "note.txt").write_text(
+        "The Assembly asks the Secretary-General to submit a report.\n\n"
+        "The Assembly asks the Secretary-General also submit a report.\n\n"
+        "The Assembly asks the Secretary-General to promptly submit a report.\n",
+        encoding="utf-8",
+    )
+    search.ingest([tmp_path / "note.txt"], tmp_path / "ix")
+    with search.open_index(tmp_path / "ix") as index:
+        hits = index.search('"the Secretary-General to submit"')
+        assert [h.paragraph for h in hits] == ["P1"]
+        loose = index.search('"the Secretary-General to submit"~1')
+        assert sorted(h.paragraph for h in loose) == ["P1", "P2", "P3"]
