@@ -5,23 +5,34 @@
 >>> hits = search.open_index("index/").search("coopération triangulaire")  # doctest: +SKIP
 >>> hits[0].citation                                       # doctest: +SKIP
 'A/RES/58/220, par. 4'
+
+Names are imported on first use, so that a command pays only for what it runs.
 """
 
 from __future__ import annotations
 
-from .documents import Document, iter_sources, read_document
-from .errors import (
-    DocumentError,
-    IndexLockedError,
-    IndexNotFoundError,
-    NotFoundError,
-    QueryError,
-    SearchError,
-)
-from .hits import Hit, Passage
-from .index import Index, open_index
-from .ingest import Failure, IngestReport, ingest
-from .paragraphs import Paragraph
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+_EXPORTS = {
+    "Document": "documents",
+    "iter_sources": "documents",
+    "read_document": "documents",
+    "DocumentError": "errors",
+    "IndexLockedError": "errors",
+    "IndexNotFoundError": "errors",
+    "NotFoundError": "errors",
+    "QueryError": "errors",
+    "SearchError": "errors",
+    "Hit": "hits",
+    "Passage": "hits",
+    "Index": "index",
+    "open_index": "index",
+    "Failure": "ingest",
+    "IngestReport": "ingest",
+    "ingest": "ingest",
+    "Paragraph": "paragraphs",
+}
 
 __all__ = [
     "Document",
@@ -42,3 +53,31 @@ __all__ = [
     "open_index",
     "read_document",
 ]
+
+if TYPE_CHECKING:
+    from .documents import Document, iter_sources, read_document
+    from .errors import (
+        DocumentError,
+        IndexLockedError,
+        IndexNotFoundError,
+        NotFoundError,
+        QueryError,
+        SearchError,
+    )
+    from .hits import Hit, Passage
+    from .index import Index, open_index
+    from .ingest import Failure, IngestReport, ingest
+    from .paragraphs import Paragraph
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'search' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

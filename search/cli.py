@@ -71,8 +71,15 @@ def main() -> None:
     "--context", default=0, type=click.IntRange(min=0), help="Neighbouring paragraphs to show."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print hits as a JSON array.")
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds before a search returns the best hits found so far.",
+)
 @_index_option
-def query(words, limit, lang, context, as_json, index_dir) -> None:
+def query(words, limit, lang, context, as_json, timeout, index_dir) -> None:
     """Search the index.
 
     \b
@@ -91,9 +98,11 @@ def query(words, limit, lang, context, as_json, index_dir) -> None:
     text = " ".join(words)
     try:
         with open_index(index_dir) as ix:
-            hits = ix.search(text, limit=limit, lang=lang, context=context)
+            hits = ix.search(text, limit=limit, lang=lang, context=context, timeout=timeout)
     except SearchError as exc:
         raise _fail(exc) from None
+    if hits.partial:
+        click.echo(f"warning: search stopped after {timeout:g} s; hits are partial", err=True)
     if as_json:
         _dump_json(hits)
         return
@@ -164,7 +173,9 @@ def snippet(text: str, matches, width: int = SNIPPET_CHARS) -> str:
 def ingest(paths, index_dir, prune, wait) -> None:
     """Read UN documents (.md .txt .html .pdf, files or folders; default: corpus/)
     and index their paragraphs."""
-    from . import SearchError, iter_sources
+    from contextlib import ExitStack
+
+    from . import IndexLockedError, SearchError, iter_sources
     from . import ingest as run_ingest
 
     files = list(iter_sources(paths or ["corpus"]))
@@ -173,13 +184,36 @@ def ingest(paths, index_dir, prune, wait) -> None:
             f"no documents found in {', '.join(paths or ['corpus/'])} "
             "(expected .md, .txt, .html or .pdf files)"
         )
-    try:
-        with click.progressbar(
-            files, label="ingesting", file=sys.stderr, show_pos=True, item_show_func=_short
-        ) as bar:
-            report = run_ingest(bar, index_dir, prune=prune, wait=wait)
-    except SearchError as exc:
-        raise _fail(exc) from None
+    with ExitStack() as stack:
+        bar = None
+
+        def advance(path) -> None:
+            # the bar starts once the index is locked: a locked index prints only the error
+            nonlocal bar
+            if bar is None:
+                bar = stack.enter_context(
+                    click.progressbar(
+                        length=len(files),
+                        label="ingesting",
+                        file=sys.stderr,
+                        show_pos=True,
+                        item_show_func=_short,
+                    )
+                )
+            bar.update(1, path)
+
+        try:
+            try:
+                report = run_ingest(files, index_dir, prune=prune, progress=advance)
+            except IndexLockedError:
+                if not wait:
+                    raise
+                click.echo(
+                    f"{index_dir}/ is locked by another ingest: waiting up to {wait:g} s", err=True
+                )
+                report = run_ingest(files, index_dir, prune=prune, wait=wait, progress=advance)
+        except SearchError as exc:
+            raise _fail(exc) from None
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
     summary = f"indexed {report.paragraphs} paragraphs from {report.documents} documents"

@@ -237,11 +237,35 @@ def _is_compound(text: str) -> bool:
     return len(analyze("xx", text)) > 1
 
 
-def proximity(matches: tuple[tuple[int, int], ...], n_leaves: int) -> float:
-    """A bonus in [0, 1] for matches standing close together: 1 when the matched
-    words are adjacent, falling as they spread out."""
-    if len(matches) < 2 or n_leaves < 2:
+def proximity(text: str, matches: tuple[tuple[int, int], ...]) -> float:
+    """A bonus in [0, 1] for the query's words standing close together: the share of
+    the shortest stretch of ``text`` holding every matched word that those words fill.
+
+    >>> text = "coopération triangulaire et, plus loin, triangulaire puis coopération"
+    >>> round(proximity(text, ((0, 11), (12, 24), (40, 52), (58, 69))), 2)
+    0.96
+    """
+    words = [text[a:b].lower() for a, b in matches]
+    wanted = len(set(words))
+    if wanted < 2:
         return 0.0
-    spread = matches[-1][1] - matches[0][0]
-    covered = sum(b - a for a, b in matches)
-    return covered / spread if spread else 0.0
+    best = 0.0
+    counts: dict[str, int] = {}
+    left = 0
+    for right, word in enumerate(words):
+        counts[word] = counts.get(word, 0) + 1
+        while len(counts) == wanted:
+            span = matches[right][1] - matches[left][0]
+            filled = sum(b - a for a, b in matches[left : right + 1])
+            best = max(best, min(1.0, filled / span))
+            counts[words[left]] -= 1
+            if not counts[words[left]]:
+                del counts[words[left]]
+            left += 1
+    return best
+
+
+class HitList(list):
+    """Hits, best first; ``partial`` is true when a time limit cut the search short."""
+
+    partial: bool = False

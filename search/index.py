@@ -16,14 +16,14 @@ from pathlib import Path
 
 from whoosh import fields, scoring
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.index import EmptyIndexError, exists_in
 from whoosh.index import open_dir as _open_dir
-from whoosh.writing import SegmentWriter
 
 from . import symbols
 from .analysis import chain_name, index_analyzer
 from .errors import IndexNotFoundError, NotFoundError, QueryError
-from .hits import Hit, Passage, citation, find_matches, proximity
+from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .query import compile_query, parse, positive_leaves
 
 CHAINS = ("fr", "en", "xx")
@@ -75,50 +75,6 @@ def make_schema() -> fields.Schema:
         stamp=fields.STORED,
         **text_fields,
     )
-
-
-class _SegmentLengths:
-    """Field lengths of a segment being written, read once per field.
-
-    Whoosh's segment writer asks the on-disk length column for every posting it
-    writes (a seek and read each time; a file lookup each time for unscored
-    fields); with pair and word terms that is most of an ingest's commit.
-    """
-
-    def __init__(self, reader, schema: fields.Schema) -> None:
-        self._reader = reader
-        self._schema = schema
-        self._count = reader.doc_count_all()
-        self._lengths: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        lengths = self._lengths.get(fieldname)
-        if lengths is None:
-            if self._schema[fieldname].scorable:
-                read = self._reader.doc_field_length
-                lengths = [read(d, fieldname, default) for d in range(self._count)]
-            else:
-                lengths = [default] * self._count
-            self._lengths[fieldname] = lengths
-        return lengths[docnum]
-
-    def close(self) -> None:
-        self._reader.close()
-
-
-class IndexWriter(SegmentWriter):
-    """Whoosh's segment writer, with field lengths cached while postings are written."""
-
-    def _flush_segment(self) -> None:
-        # same steps as SegmentWriter._flush_segment (whoosh-reloaded 2.7.x)
-        self.perdocwriter.close()
-        lengths = None
-        if self.codec.length_stats:
-            lengths = _SegmentLengths(self.per_document_reader(), self.schema)
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
-        if lengths:
-            lengths.close()
 
 
 def open_index(index_dir: str | os.PathLike | None = None) -> Index:
@@ -237,11 +193,14 @@ class Index:
         limit: int = 10,
         lang: str | None = None,
         context: int = 0,
-    ) -> list[Hit]:
+        timeout: float | None = None,
+    ) -> HitList:
         """Ranked hits for a query (see :mod:`search.query` for the syntax).
 
         A query that is only a symbol lists that document's paragraphs when the
-        document is indexed, and otherwise the paragraphs that cite it.
+        document is indexed, and otherwise the paragraphs that cite it.  With a
+        ``timeout`` (seconds), a search that runs out of time returns the best hits
+        found so far, with ``partial`` set on the returned list.
         """
         if limit < 1:
             raise QueryError("limit must be at least 1")
@@ -266,22 +225,28 @@ class Index:
             q = wq.And([q, wq.Term("lang", lang)])
         leaves = positive_leaves(node)
         s = self.searcher()
-        results = s.search(q, limit=limit * RERANK_FACTOR)
+        collector = TimeLimitCollector(s.collector(limit=limit * RERANK_FACTOR), timelimit=timeout)
+        partial = False
+        try:
+            s.search_with_collector(q, collector)
+        except TimeLimit:
+            partial = True
         ranked = []
-        for r in results:
+        for r in collector.results():
             stored = r.fields()
             p = _passage(stored)
             chain = chain_name(p.lang)
             matches = find_matches(p.text, chain, leaves)
             in_title = find_matches(p.title, chain, leaves) if p.title else ()
-            bonus = 0.5 * proximity(matches, len(leaves)) + TITLE_BOOST * bool(in_title)
+            bonus = 0.5 * proximity(p.text, matches) + TITLE_BOOST * bool(in_title)
             score = r.score * (1.0 + bonus)
             ranked.append((round(-score, 9), p.symbol, p.lang, p.order, p, matches))
         ranked.sort(key=lambda t: t[:4])
-        hits = []
-        for neg, *_, p, matches in ranked[:limit]:
-            hit = Hit(**vars(p), score=round(-neg, 4), matches=matches)
-            hits.append(self._decorate(hit, context))
+        hits = HitList(
+            self._decorate(Hit(**vars(p), score=round(-neg, 4), matches=matches), context)
+            for neg, *_, p, matches in ranked[:limit]
+        )
+        hits.partial = partial
         return hits
 
     def _decorate(self, hit: Hit, context: int) -> Hit:
@@ -300,7 +265,7 @@ class Index:
                 (_passage(s.stored_fields(d)) for d in s.docs_for_query(q)),
                 key=lambda p: (p.lang, p.order),
             )
-            return [Hit(**vars(p), score=1.0) for p in docs[:limit]]
+            return HitList(Hit(**vars(p), score=1.0) for p in docs[:limit])
         q = wq.Term("cites", key)
         if lang:
             q = wq.And([q, wq.Term("lang", lang)])
@@ -308,7 +273,7 @@ class Index:
         docs = sorted(
             (_passage(r.fields()) for r in results), key=lambda p: (p.symbol, p.lang, p.order)
         )
-        hits = []
+        hits = HitList()
         for p in docs[:limit]:
             spans = tuple(
                 (m.start(), m.end())
