@@ -31,9 +31,11 @@ each stem, the folded word as written (for prefix queries) and, for two common
 words in a row, their pair (so that phrases of common words are cheap lookups):
 
 >>> index_terms("fr", "la coopération Sud-Sud")
-['cooper', '\x02cooperation', 'sud', '\x02sud', 'cooper\x01sud', 'sud', '\x02sud', 'sud\x01sud']
+['\x03', 'cooper', '\x02cooperation', 'sud', '\x02sud', 'cooper\x01sud', 'sud', '\x02sud', 'sud\x01sud']
 >>> index_terms("fr", "coopération triangulaire")
 ['cooper', '\x02cooperation', 'triangulair', '\x02triangulaire']
+>>> index_terms("fr", "l'examen de la coopération")
+['examen', '\x02examen', '\x03', '\x03', 'cooper', '\x02cooperation', 'examen\x013\x01cooper']
 """
 
 from __future__ import annotations
@@ -146,6 +148,9 @@ class FoldFilter(Filter):
 WORD_MARK = "\x02"
 #: Joins the two words of a pair term; a gap of stop words adds its width.
 PAIR_MARK = "\x01"
+#: The term indexed at the position of every stop word left out, so that a phrase
+#: can require a stop word (and not just any word) where the query has one.
+STOP_MARK = "\x03"
 #: Pairs are indexed across at most this many positions (stop words in between).
 MAX_PAIR_GAP = 4
 
@@ -185,8 +190,9 @@ class KeepWordFilter(Filter):
 
 
 class IndexTermsFilter(Filter):
-    r"""Beside each stem, emit the word as written and the pair of two common words
-    in a row (only stop words between them).
+    r"""Beside each stem, emit the word as written, the pair of two common words in
+    a row (only stop words between them), and :data:`STOP_MARK` where stop words
+    were left out.
 
     Phrases of common words then need no position checks: "United Nations" is the
     single term ``unit\x01nation``.  Prefix queries look up ``\x02word``.
@@ -198,9 +204,15 @@ class IndexTermsFilter(Filter):
     def __call__(self, tokens):
         common = self.common
         prev_text = prev_pos = None
+        last = -1  # position of the previous token, stop words aside
         for t in tokens:
-            yield t
             text, pos = t.text, t.pos
+            for gap in range(last + 1, pos):
+                stop = t.copy()
+                stop.text, stop.pos = STOP_MARK, gap
+                yield stop
+            last = pos
+            yield t
             word = t.copy()
             word.text = WORD_MARK + t.word
             yield word

@@ -11,22 +11,25 @@ normalised symbols.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
-from whoosh import fields, scoring
+from whoosh import fields, formats, scoring
 from whoosh import query as wq
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import TimeLimit, TopCollector
 from whoosh.index import EmptyIndexError, exists_in
 from whoosh.index import open_dir as _open_dir
 
 from . import symbols
-from .analysis import chain_name, index_analyzer
+from .analysis import PAIR_MARK, STOP_MARK, WORD_MARK, chain_name, index_analyzer
 from .errors import IndexNotFoundError, NotFoundError, QueryError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .query import compile_query, parse, positive_leaves
 
 CHAINS = ("fr", "en", "xx")
+MARKS = (WORD_MARK, STOP_MARK)
 DEFAULT_INDEX = "index"
 INDEX_ENV = "UNSEARCH_INDEX"
 
@@ -41,11 +44,27 @@ def default_index_dir() -> Path:
     return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX)
 
 
+class TextPositions(formats.Positions):
+    """Whoosh's positions format, with a field length that counts words only.
+
+    BM25 normalises by paragraph length; the prefix words, pairs and stop marks
+    that :class:`~search.analysis.IndexTermsFilter` adds must not count as words.
+    """
+
+    def word_values(self, value, analyzer, **kwargs):
+        for term, freq, weight, encoded in super().word_values(value, analyzer, **kwargs):
+            extra = term[0] in MARKS or PAIR_MARK in term
+            yield term, 0 if extra else freq, weight, encoded
+
+
+def _text_field(chain: str) -> fields.TEXT:
+    field = fields.TEXT(analyzer=index_analyzer(chain), phrase=True, stored=False)
+    field.format = TextPositions(field_boost=field.format.field_boost)
+    return field
+
+
 def make_schema() -> fields.Schema:
-    text_fields = {
-        f"text_{c}": fields.TEXT(analyzer=index_analyzer(c), phrase=True, stored=False)
-        for c in CHAINS
-    }
+    text_fields = {f"text_{c}": _text_field(c) for c in CHAINS}
     return fields.Schema(
         # Only what queries filter on is indexed: every indexed field that is not
         # scored costs a file lookup per posting when Whoosh writes a segment.
@@ -65,6 +84,7 @@ def make_schema() -> fields.Schema:
         title=fields.STORED,
         parent=fields.STORED,
         notes=fields.STORED,
+        chapeau=fields.STORED,
         adopted=fields.STORED,
         distributed=fields.STORED,
         meeting=fields.STORED,
@@ -225,7 +245,9 @@ class Index:
             q = wq.And([q, wq.Term("lang", lang)])
         leaves = positive_leaves(node)
         s = self.searcher()
-        collector = TimeLimitCollector(s.collector(limit=limit * RERANK_FACTOR), timelimit=timeout)
+        # proximity can only reorder hits of queries with several words
+        window = limit * RERANK_FACTOR if len(leaves) > 1 else limit
+        collector = _DeadlineCollector(window, timeout)
         partial = False
         try:
             s.search_with_collector(q, collector)
@@ -237,20 +259,23 @@ class Index:
             p = _passage(stored)
             chain = chain_name(p.lang)
             matches = find_matches(p.text, chain, leaves)
-            in_title = find_matches(p.title, chain, leaves) if p.title else ()
-            bonus = 0.5 * proximity(p.text, matches) + TITLE_BOOST * bool(in_title)
+            bonus = 0.5 * proximity(p.text, matches)
+            if p.title and _title_matches(p.title, chain, tuple(leaves)):
+                bonus += TITLE_BOOST
             score = r.score * (1.0 + bonus)
-            ranked.append((round(-score, 9), p.symbol, p.lang, p.order, p, matches))
+            ranked.append((round(-score, 9), p.symbol, p.lang, p.order, p, matches, stored))
         ranked.sort(key=lambda t: t[:4])
-        hits = HitList(
-            self._decorate(Hit(**vars(p), score=round(-neg, 4), matches=matches), context)
-            for neg, *_, p, matches in ranked[:limit]
-        )
+        hits = HitList()
+        for neg, *_, p, matches, stored in ranked[:limit]:
+            hit = Hit(**vars(p), score=round(-neg, 4), matches=matches)
+            if stored.get("chapeau"):
+                hit = replace(hit, chapeau=stored["chapeau"])
+            hits.append(self._decorate(hit, context))
         hits.partial = partial
         return hits
 
     def _decorate(self, hit: Hit, context: int) -> Hit:
-        if not context and not hit.parent:
+        if not context:
             return hit
         return self._with_context(hit, self.document(hit.symbol, hit.lang), context)
 
@@ -288,6 +313,29 @@ class Index:
         return hits
 
 
+class _DeadlineCollector(TopCollector):
+    """Whoosh's top-k collector (block-max skipping included) that stops with
+    :class:`TimeLimit` once ``timeout`` seconds have passed; the hits collected so
+    far stay available."""
+
+    def __init__(self, limit: int, timeout: float | None) -> None:
+        super().__init__(limit=limit)
+        self._deadline = time.perf_counter() + timeout if timeout else None
+        self._count = 0
+
+    def collect(self, sub_docnum: int):
+        self._count += 1
+        if self._deadline and not self._count % 256 and time.perf_counter() > self._deadline:
+            raise TimeLimit
+        return super().collect(sub_docnum)
+
+
+@lru_cache(maxsize=4096)
+def _title_matches(title: str, chain: str, leaves: tuple) -> bool:
+    # titles repeat on every paragraph of a document
+    return bool(find_matches(title, chain, list(leaves)))
+
+
 def paragraph_fields(doc, stamp: str = "") -> list[dict]:
     """The Whoosh documents (one per paragraph) for a :class:`Document`."""
     chain = chain_name(doc.lang)
@@ -313,9 +361,12 @@ def paragraph_fields(doc, stamp: str = "") -> list[dict]:
         common["session"] = f"{doc.session:03d}"
     if doc.year is not None:
         common["year"] = f"{doc.year:04d}"
+    texts = {p.label: p.text for p in doc.paragraphs}
     out = []
     for p in doc.paragraphs:
         fields_ = dict(common)
+        if p.parent:
+            fields_["chapeau"] = texts.get(p.parent, "")
         fields_.update(
             id=f"{key}#{p.label}",
             paragraph=p.label,

@@ -36,7 +36,15 @@ from whoosh import query as wq
 from whoosh.query.spans import SpanNear2, SpanQuery
 
 from . import symbols
-from .analysis import MAX_PAIR_GAP, WORD_MARK, analyzer, common_stems, fold, pair_term
+from .analysis import (
+    MAX_PAIR_GAP,
+    STOP_MARK,
+    WORD_MARK,
+    analyzer,
+    common_stems,
+    fold,
+    pair_term,
+)
 from .errors import QueryError
 
 
@@ -264,26 +272,18 @@ class ExactPhrase(SpanQuery):
     positions in total.
     """
 
-    def __init__(
-        self,
-        fieldname: str,
-        words: list[str],
-        offsets: list[int],
-        slop: int = 0,
-        verify: tuple[str, tuple[tuple[str, int], ...]] | None = None,
-    ):
+    def __init__(self, fieldname: str, words: list[str], offsets: list[int], slop: int = 0):
         self.fieldname = fieldname
         self.words = list(words)
         self.offsets = list(offsets)
         self.slop = slop
-        self.verify = verify  # (chain, analysed phrase): check candidates on their text
         self.qs = [wq.Term(fieldname, w) for w in words]
 
     def __repr__(self) -> str:
         return f"ExactPhrase({self.fieldname!r}, {self.words!r}, {self.offsets!r}, {self.slop})"
 
     def _key(self) -> tuple:
-        return (self.fieldname, tuple(self.words), tuple(self.offsets), self.slop, self.verify)
+        return (self.fieldname, tuple(self.words), tuple(self.offsets), self.slop)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ExactPhrase) and self._key() == other._key()
@@ -316,25 +316,16 @@ class ExactPhrase(SpanQuery):
             if (self.fieldname, w) not in reader:
                 return wq.NullQuery().matcher(searcher, context)
         ms = [q.matcher(searcher, context) for q in self.qs]
-        check = None
-        if self.verify:
-            chain, terms = self.verify
-
-            def check(docnum: int) -> bool:
-                text = searcher.stored_fields(docnum).get("text", "")
-                return bool(sequence_starts(analyze(chain, text), list(terms)))
-
-        return _ExactPhraseMatcher(ms, self.offsets, self.slop, check)
+        return _ExactPhraseMatcher(ms, self.offsets, self.slop)
 
 
 class _ExactPhraseMatcher(SpanNear2.SpanNear2Matcher):
-    def __init__(self, ms, offsets, slop, check=None):
+    def __init__(self, ms, offsets, slop):
         self.offsets = offsets
-        self.check = check
         super().__init__(ms, slop=slop)
 
     def copy(self):
-        return self.__class__([m.copy() for m in self.ms], self.offsets, self.slop, self.check)
+        return self.__class__([m.copy() for m in self.ms], self.offsets, self.slop)
 
     def supports_block_quality(self):
         # skipping blocks by quality would bypass the position check
@@ -342,10 +333,7 @@ class _ExactPhraseMatcher(SpanNear2.SpanNear2Matcher):
 
     def _get_spans(self):
         positions = [{s.start for s in m.spans()} for m in self.ms]
-        spans = phrase_starts(positions, self.offsets, self.slop)
-        if spans and self.check is not None and not self.check(self.child.id()):
-            return []
-        return spans
+        return phrase_starts(positions, self.offsets, self.slop)
 
 
 def phrase_starts(positions: list[set[int]], offsets: list[int], slop: int) -> list:
@@ -387,9 +375,8 @@ def _text_query(field: str, chain: str, text: str, slop: int = 0) -> wq.Query | 
     where the query has them.  Two common words in a row are one indexed pair term
     (see :class:`search.analysis.IndexTermsFilter`), so "United Nations" is a single
     lookup; longer phrases chain their pairs by position, and words outside the
-    common list are checked by position.  Where positions alone cannot tell a stop
-    word from another word in a gap, the few candidates are checked on their text.
-    A phrase with slop matches by positions only.
+    common list are checked by position, with the stop-word mark required in the
+    gaps.  A phrase with slop matches by positions only.
     """
     terms = analyze(chain, text)
     if not terms:
@@ -401,23 +388,19 @@ def _text_query(field: str, chain: str, text: str, slop: int = 0) -> wq.Query | 
         return ExactPhrase(field, [t for t, _ in terms], [p - first for _, p in terms], slop)
     common = common_stems(chain)
     items: dict[tuple[str, int], None] = {}
-    verify = False
     for (a, pa), (b, pb) in pairwise(terms):
         gap = pb - pa
         if a in common and b in common and gap <= MAX_PAIR_GAP:
             items[pair_term(a, b, gap), pa - first] = None
         else:
             items[a, pa - first] = None
+            for stop in range(pa + 1, pb):
+                items[STOP_MARK, stop - first] = None
             items[b, pb - first] = None
-            verify = verify or gap > 1
-    if len(items) == 1 and not verify:
+    if len(items) == 1:
         return wq.Term(field, next(iter(items))[0])
-    return ExactPhrase(
-        field,
-        [t for t, _ in items],
-        [o for _, o in items],
-        verify=(chain, tuple(terms)) if verify else None,
-    )
+    ordered = sorted(items, key=lambda item: item[1])
+    return ExactPhrase(field, [t for t, _ in ordered], [o for _, o in ordered])
 
 
 def sequence_starts(toks: list[tuple[str, int]], terms: list[tuple[str, int]]) -> list[int]:
