@@ -28,9 +28,9 @@ _EXPORTS = {
     "Passage": "hits",
     "Index": "index",
     "open_index": "index",
-    "Failure": "ingest",
-    "IngestReport": "ingest",
-    "ingest": "ingest",
+    "Failure": "ingestion",
+    "IngestReport": "ingestion",
+    "ingest": "ingestion",
     "Paragraph": "paragraphs",
 }
 
@@ -66,7 +66,7 @@ if TYPE_CHECKING:
     )
     from .hits import Hit, Passage
     from .index import Index, open_index
-    from .ingest import Failure, IngestReport, ingest
+    from .ingestion import Failure, IngestReport, ingest
     from .paragraphs import Paragraph
 
 

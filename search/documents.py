@@ -152,17 +152,22 @@ _DETECTED = ("fr", "en", "es")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def _script(ch: str) -> str:
-    o = ord(ch)
-    if 0x0400 <= o <= 0x052F:
-        return "ru"
-    if 0x0600 <= o <= 0x06FF or 0x0750 <= o <= 0x077F or 0xFB50 <= o <= 0xFEFF:
-        return "ar"
-    if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF:
-        return "zh"
-    if o < 0x250 or 0x1E00 <= o <= 0x1EFF:
-        return "latin"
-    return "other"
+_SCRIPTS = {
+    "ru": re.compile(r"[\u0400-\u052f]"),
+    "ar": re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]"),
+    "zh": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]"),
+    "latin": re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]"),
+}
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _script_counts(sample: str) -> dict[str, int]:
+    """Letters of each script in ``sample`` ("other": letters of any other script)."""
+    if sample.isascii():
+        return {"latin": len(_LETTER.findall(sample))}
+    counts = {name: len(pattern.findall(sample)) for name, pattern in _SCRIPTS.items()}
+    counts["other"] = len(_LETTER.findall(sample)) - sum(counts.values())
+    return counts
 
 
 def detect_language(text: str) -> str:
@@ -179,10 +184,7 @@ def detect_language(text: str) -> str:
     'und'
     """
     sample = text[:20000]
-    scripts = {"ru": 0, "ar": 0, "zh": 0, "latin": 0, "other": 0}
-    for ch in sample:
-        if ch.isalpha():
-            scripts[_script(ch)] += 1
+    scripts = _script_counts(sample)
     best = max(scripts, key=scripts.__getitem__)
     if not scripts[best]:
         return "und"

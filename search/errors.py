@@ -31,7 +31,7 @@ class IndexNotFoundError(SearchError):
 class IndexLockedError(SearchError):
     """Another process is writing to the index."""
 
-    hint = "wait for the other ingest to finish, or try again"
+    hint = "wait for the other ingest to finish, or pass --wait SECONDS"
 
 
 class QueryError(SearchError):

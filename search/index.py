@@ -160,7 +160,10 @@ class Index:
         if self._searcher is None:
             self._searcher = self._ix.searcher(weighting=scoring.BM25F())
         else:
-            self._searcher = self._searcher.refresh()
+            fresh = self._searcher.refresh()
+            if fresh is not self._searcher:
+                self._searcher.close()
+                self._searcher = fresh
         return self._searcher
 
     def __len__(self) -> int:

@@ -458,6 +458,7 @@ def plain_document(text: str, path: Path) -> Document:
         Paragraph(label=f"P{n}", kind="text", text=body, order=n - 1)
         for n, body in enumerate(bodies, start=1)
     )
+    session, year = _speech_session(path)
     return Document(
         symbol="",
         lang="",
@@ -465,7 +466,25 @@ def plain_document(text: str, path: Path) -> Document:
         paragraphs=paragraphs,
         source=str(path),
         format="text",
+        session=session,
+        adopted=year,
     )
+
+
+# General Debate speeches are named COUNTRY_SESSION_YEAR.txt (USA_78_2023.txt)
+_SPEECH_NAME = re.compile(r"[A-Z]{2,3}_(\d{1,3})_((?:19|20)\d\d)(?:_.*)?")
+
+
+def _speech_session(path: Path) -> tuple[int | None, str]:
+    """Session and year from a General Debate speech's file name, if it has that form.
+
+    >>> _speech_session(Path("ungdc/Session 78 - 2023/USA_78_2023.txt"))
+    (78, '2023')
+    >>> _speech_session(Path("notes.txt"))
+    (None, '')
+    """
+    m = _SPEECH_NAME.fullmatch(path.stem)
+    return (int(m.group(1)), m.group(2)) if m else (None, "")
 
 
 def plain_paragraphs(text: str) -> list[str]:
