@@ -15,8 +15,9 @@ Labels
                  chapeau, ``OP9``); ``OP11(1)`` the items of a numbered list that
                  restarts at 1 after a chapeau ending with ":" (an agenda).  After such
                  a chapeau, blocks ending like list items (";") whose letters the source
-                 lost are lettered in order, ``OP7(a)``, ``OP7(b)``; other unnumbered
-                 text ("Monday, 9 June: … p.m.") is joined to the paragraph before.
+                 lost are lettered in order, ``OP7(a)``, ``OP7(b)``, and the items under
+                 one of them ending with ":" are ``OP7(b)(i)``…; other unnumbered text
+                 ("Monday, 9 June: … p.m.") is joined to the paragraph before.
 ``OP-P1``        an unnumbered block among operative paragraphs (a table, a note)
 ``II.PP1``       sections whose numbering restarts at 1 ("II. Activities of …")
                  prefix every paragraph label with the section number: ``I.OP1``,
@@ -360,7 +361,7 @@ class _Segmenter:
         self.hang = False  # the last paragraph ends with ":": what follows belongs to it
         self.sublist = ""  # the paragraph a numbered list restarting at 1 hangs from
         self.sub_number = 0
-        self.implicit = False  # the last sub-paragraph's letter was lost by the source
+        self.implicit = False  # the source lost letters of the current chapeau's list
         self.lost: int | None = None  # item that may be an OP whose number the source lost
         self.annex_prefix = "AN"
         self.annex_section = ""
@@ -384,6 +385,7 @@ class _Segmenter:
         self.letter = self.last_letter = self.sublist = ""
         self.last_roman = 0
         self.hang = _colon(text)
+        self.implicit = False
 
     def _heading(self, text: str) -> None:
         if self.zone == "annex":
@@ -508,23 +510,29 @@ class _Segmenter:
             self.last_roman = 0
             self.out.add(self.letter, self._kind(), text, self.base, self._section())
         self.hang = self.hang or _colon(text)  # the chapeau's list goes on
-        self.implicit = False
         return True
 
     def _implicit_letter(self, text: str) -> str:
         """The letter of a sub-paragraph whose "(a)" the source lost: a block ending like
-        a list item (";") right after its chapeau's colon, or (";" or ".") after the
-        item before."""
+        a list item (";", or ":" for a chapeau of its own) right after its chapeau's
+        colon.  Once the list lost a letter, also a block after an item ending with ";"
+        (or cut short by a page break, without closing punctuation), and ``(i)`` for a
+        block after an item ending with ":"."""
         last = self.out.last
         end = _MARKER_RE.sub("", text).rstrip(' ”’"')
-        if last is None or not self.base or not text[:1].isupper() or not end.endswith(_ITEM_ENDS):
+        if last is None or not self.base or not text[:1].isupper():
+            return ""
+        if not (end.endswith((*_ITEM_ENDS, ":")) or (self.implicit and not _ended(text))):
             return ""
         prev = _MARKER_RE.sub("", str(last["text"])).rstrip(' ”’"')
         if last["label"] == self.base and not self.letter and prev.endswith(":"):
-            return "a" if end.endswith(_ITEM_ENDS[:-1]) else ""
+            return "a" if end.endswith((*_ITEM_ENDS[:-1], ":")) else ""
+        if not (self.implicit and self.letter):
+            return ""
+        if last["label"] == self.letter and prev.endswith(":"):
+            return "i" if self.last_letter != "h" and not end.endswith(":") else ""
         if (
-            self.implicit
-            and last["label"] == self.letter
+            self.letter in (last["label"], last["parent"])
             and prev.endswith(_ITEM_ENDS[:-1])
             and len(self.last_letter) == 1
             and self.last_letter < "z"

@@ -189,6 +189,50 @@ def test_en_footnote_call_glued_to_a_year():
     assert paras["FN2"].notes
 
 
+def test_en_compound_split_by_a_stray_space_is_joined():
+    paras = by_label(read_document(EN_MD / "A_RES_80_17.md"))
+    assert "pending the establishment of a nuclear-weapon-free zone in the region" in (
+        paras["OP5"].text
+    )
+    assert "at its sixty-ninth regular session" in paras["OP3"].text
+
+
+def test_en_suspended_hyphen_is_kept():
+    paras = by_label(read_document(EN_MD / "A_RES_80_52.md"))
+    assert "adequate, gender- and age-sensitive assistance" in paras["PP7"].text
+
+
+def test_en_bare_call_glued_to_the_next_word():
+    paras = by_label(read_document(EN_MD / "A_RES_80_46.md"))
+    assert "endorsed by the relevant States Parties, and welcomes the adoption" in (
+        paras["OP2"].text
+    )
+    assert paras["OP2"].notes == ("FN8",)
+    assert paras["FN8"].notes == ("OP2",)
+
+
+def test_en_lost_letters_of_a_list_with_a_sub_chapeau():
+    doc = read_document(EN_MD / "A_RES_80_11.md")
+    paras = by_label(doc)
+    assert [p.label for p in doc.paragraphs if p.parent.startswith("OP1")] == [
+        "OP1(a)", "OP1(b)", "OP1(b)(i)", "OP1(b)(ii)", "OP1(c)", "OP1(d)", "OP1(e)",
+        "OP1(f)", "OP1(g)", "OP1(h)", "OP1(i)",
+    ]  # fmt: skip
+    assert paras["OP1(b)"].text.endswith("sustaining peace efforts by:")
+    assert paras["OP1(b)(i)"].text.startswith("Assisting Member States in building")
+    assert paras["OP1(c)"].text.startswith("Taking note of the decision of the Security Council")
+    assert paras["OP1(i)"].text.startswith("Requesting the Department of Global Communications")
+
+
+def test_en_lost_letter_of_an_item_split_by_a_page_break():
+    paras = by_label(read_document(EN_MD / "A_RES_80_34.md"))
+    op12d = paras["OP12(d)"]
+    assert op12d.text.startswith("Decision C-28/DEC.12 of the Conference of the States Parties")
+    assert "of 30 November 2023; and stresses the importance of their implementation" in op12d.text
+    assert op12d.text.endswith("on the implementation of decision EC-94/DEC.2;")
+    assert paras["OP13"].text.startswith("Reiterates its grave concern")
+
+
 def test_every_en_markdown_resolution():
     files = sorted(EN_MD.glob("*.md"))
     assert len(files) == 55

@@ -199,6 +199,40 @@ def test_list_items_that_lost_their_letters():
     assert paragraphs[3].text == "To circulate a note;"
 
 
+def test_list_that_lost_its_letters_with_a_sub_chapeau():
+    blocks = ["80/11. Title", "The General Assembly,", "1. Requests the Commission:",
+              "To plan its work;", "To support States by:", "Assisting them;",
+              "(ii) Inviting the banks;", "To follow up;", "(d) To report;",
+              "To inform the public;", "2. Decides."]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == [
+        "T", "OP1", "OP1(a)", "OP1(b)", "OP1(b)(i)", "OP1(b)(ii)", "OP1(c)", "OP1(d)",
+        "OP1(e)", "OP2",
+    ]  # fmt: skip
+    assert (paragraphs[4].text, paragraphs[4].parent) == ("Assisting them;", "OP1(b)")
+
+
+def test_lost_letter_of_an_item_split_by_a_page_break():
+    blocks = ["80/34. Title", "The General Assembly,", "1. Recalls the adoption of:",
+              "Decision 1, of 2018;", "Decision 2 of the", "Conference, of 2023; and stresses",
+              "their implementation;", "2. Decides."]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "OP1", "OP1(a)", "OP1(b)", "OP2"]
+    assert paragraphs[3].text == (
+        "Decision 2 of the Conference, of 2023; and stresses their implementation;"
+    )
+
+
+def test_unlettered_lines_of_a_lettered_list_are_not_lettered():
+    blocks = ["79/273. Title", "The General Assembly,", "1. Decides as follows:",
+              "(a) The panels will be held in parallel;", "(b) The panels will address:",
+              "Panel 1: Health;", "Panel 2: Financing;", "(c) Each panel will be chaired;",
+              "2. Requests a report."]  # fmt: skip
+    _, paragraphs = segment(Cleaned(blocks))
+    assert labels(paragraphs) == ["T", "OP1", "OP1(a)", "OP1(b)", "OP1(c)", "OP2"]
+    assert paragraphs[3].text == "The panels will address: Panel 1: Health; Panel 2: Financing;"
+
+
 def test_sections_restarting_numbering_prefix_their_labels():
     blocks = ["78/10. Title", "The General Assembly,", "I. Oversight",
               "Recalling its resolution 48/218 B,", "1. Reaffirms its role;", "2. Decides.",

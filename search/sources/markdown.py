@@ -25,6 +25,9 @@ _SUP_RE = re.compile(r"<sup>\s*([^<]*?)\s*</sup>")
 _RULE_RE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>])")
 _PARAGRAPH_START_RE = re.compile(r"^(?:\d{1,3}\.|\([a-z]{1,3}\))\s")
+# "nuclear- weapon": the conversion kept a space where the PDF wrapped a compound; a
+# suspended hyphen ("gender- and age-sensitive") is followed by a conjunction
+_BROKEN_COMPOUND_RE = re.compile(r"(\w[-\u2010\u2011]) (?!(?:and|or|to|nor)\b)(?=\w)")
 # words after which a number is part of the text ("paragraph 3"), not a footnote call
 _NUMBERED_WORDS = frozenset(
     str.split(
@@ -160,6 +163,7 @@ def _inline(text: str) -> str:
     text = re.sub(r"</?[A-Za-z][^>]*>", "", text)
     text = re.sub(r"\*+", "", text)
     text = _ESCAPE_RE.sub(r"\1", text)
+    text = _BROKEN_COMPOUND_RE.sub(r"\1", text)
     return " ".join(text.split())
 
 
@@ -232,13 +236,17 @@ def _find_bare(
     )
     # "2014–20243 and": a call glued to a year
     year = re.compile(rf"(?<=(?<![\d/.])(?:19|20)\d\d){n}(?=\s|[,;:.]\s|$)")
+    # "Parties, 8and welcomes": a call glued to the word after it, not an ordinal ("8th")
+    leading = re.compile(rf"(?<=\S ){n}(?!st\b|nd\b|rd\b|th\b)(?=[a-z]{{2,}}\b)")
     for b in range(position[0], min(limit[0] + 1, len(blocks))):
         block = blocks[b]
         lo = position[1] if b == position[0] else 0
         hi = limit[1] if b == limit[0] else len(block)
-        for pattern in (glued, spaced, year):
+        for pattern in (glued, spaced, year, leading):
             for m in pattern.finditer(block, lo, hi):
-                if _plausible_call(block, m.start(), m.end(), pattern is spaced):
+                if pattern is leading or _plausible_call(
+                    block, m.start(), m.end(), pattern is spaced
+                ):
                     return b, m.start(), m.end()
     return None
 
