@@ -77,8 +77,29 @@ def citation(symbol: str, label: str, lang: str) -> str:
     'A/RES/217A(III), art. 21 (2)'
     >>> citation("A/RES/217A(III)", "ART21(2)", "fr")
     'A/RES/217A(III), art. 21, par. 2'
+    >>> citation("A/RES/78/247", "II.OP3", "en")
+    'A/RES/78/247, sect. II, para. 3'
+    >>> citation("A/RES/78/100", "B.PP2", "en")
+    'A/RES/78/100 B, second preambular paragraph'
+    >>> citation("A/RES/78/128", "AN-ART5(1)", "en")
+    'A/RES/78/128, annex, art. 5 (1)'
     """
     fr = lang == "fr"
+    scoped = re.fullmatch(r"(?P<scope>[A-Z]+)\.(?P<rest>.+)", label)
+    if scoped:
+        scope, rest = scoped.group("scope"), scoped.group("rest")
+        if re.fullmatch(r"[IVXL]+", scope):  # a section of the resolution
+            inner = citation("", rest, lang).removeprefix(", ")
+            return f"{symbol}, sect. {scope}, {inner}"
+        return citation(f"{symbol} {scope}", rest, lang)  # part A, B … of the resolution
+    article = re.fullmatch(r"AN(?P<annex>\d*)-(?P<kind>ART|R)(?P<num>\d+)(?P<subs>.*)", label)
+    if article:
+        annex = ("annexe" if fr else "annex") + (
+            f" {_roman(int(article.group('annex')))}" if article.group("annex") else ""
+        )
+        # rules of procedure are "articles" in French
+        unit = "art." if article.group("kind") == "ART" or fr else "rule"
+        return f"{symbol}, {annex}, {unit} {article.group('num')}{_subs(article.group('subs'), fr)}"
     m = re.fullmatch(r"(?P<kind>[A-Z]+)(?P<num>\d+)(?P<subs>(?:\([^)]+\))*)", label)
     if label == "T":
         return f"{symbol}, {'titre' if fr else 'title'}"

@@ -200,10 +200,9 @@ class Index:
         if self._searcher is None:
             self._searcher = self._ix.searcher(weighting=_BM25F())
         else:
-            fresh = self._searcher.refresh()
-            if fresh is not self._searcher:
-                self._searcher.close()
-                self._searcher = fresh
+            # the refreshed searcher reuses the unchanged segments' readers, so the
+            # old one must not be closed
+            self._searcher = self._searcher.refresh()
         return self._searcher
 
     def __len__(self) -> int:

@@ -29,7 +29,7 @@ And([Or([Phrase('Nations Unies', 0),
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import pairwise
 
 from whoosh import query as wq
@@ -48,62 +48,50 @@ from .analysis import (
 from .errors import QueryError
 
 
-@dataclass(frozen=True)
-class Word:
-    text: str
+class _Node:
+    """Query syntax tree node; its repr is the call that builds it."""
 
     def __repr__(self) -> str:
-        return f"Word({self.text!r})"
+        args = (getattr(self, f.name) for f in fields(self))
+        shown = ", ".join(repr(list(a) if isinstance(a, tuple) else a) for a in args)
+        return f"{type(self).__name__}({shown})"
 
 
-@dataclass(frozen=True)
-class Prefix:
+@dataclass(frozen=True, repr=False)
+class Word(_Node):
     text: str
 
-    def __repr__(self) -> str:
-        return f"Prefix({self.text!r})"
+
+@dataclass(frozen=True, repr=False)
+class Prefix(_Node):
+    text: str
 
 
-@dataclass(frozen=True)
-class Phrase:
+@dataclass(frozen=True, repr=False)
+class Phrase(_Node):
     text: str
     slop: int = 0
 
-    def __repr__(self) -> str:
-        return f"Phrase({self.text!r}, {self.slop})"
 
-
-@dataclass(frozen=True)
-class Filter:
+@dataclass(frozen=True, repr=False)
+class Filter(_Node):
     field: str
     value: str
 
-    def __repr__(self) -> str:
-        return f"Filter({self.field!r}, {self.value!r})"
 
-
-@dataclass(frozen=True)
-class And:
+@dataclass(frozen=True, repr=False)
+class And(_Node):
     items: tuple
 
-    def __repr__(self) -> str:
-        return f"And({list(self.items)!r})"
 
-
-@dataclass(frozen=True)
-class Or:
+@dataclass(frozen=True, repr=False)
+class Or(_Node):
     items: tuple
 
-    def __repr__(self) -> str:
-        return f"Or({list(self.items)!r})"
 
-
-@dataclass(frozen=True)
-class Not:
+@dataclass(frozen=True, repr=False)
+class Not(_Node):
     item: object
-
-    def __repr__(self) -> str:
-        return f"Not({self.item!r})"
 
 
 Node = Word | Prefix | Phrase | Filter | And | Or | Not
