@@ -342,15 +342,7 @@ class Index:
         )
         hits = HitList()
         for p in docs[:limit]:
-            spans = tuple(
-                (m.start(), m.end())
-                for m in symbols.FULL_RE.finditer(p.text)
-                if symbols.normalize(m.group()) == key
-            ) + tuple(
-                (m.start(), m.end())
-                for m in symbols.SHORT_RE.finditer(p.text)
-                if symbols.normalize(m.group()) == key
-            )
+            spans = tuple(symbols.occurrences(p.text, key))
             hits.append(self._decorate(Hit(**vars(p), score=1.0, matches=spans), context))
         return hits
 

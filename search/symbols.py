@@ -25,6 +25,8 @@ _SHORT = (
 FULL_RE = re.compile(rf"(?<![\w/])(?:{_FULL})(?![\w/])")
 SHORT_RE = re.compile(rf"(?<![\w/.])(?:{_SHORT})(?![\w/])")
 _RESOLUTION_WORD = re.compile(r"(?i)\b(?:r[ée]solutions?|resolutions?)\b")
+# Security Council resolutions are cited with their year: "resolution 2250 (2015)".
+_COUNCIL_RE = re.compile(r"(?<![\w/.])(\d{1,4}) ?\(((?:19|20)\d\d)\)")
 _QUERY_RE = re.compile(rf"^\s*(?:{_FULL}|{_SHORT})\s*$")
 
 
@@ -69,6 +71,8 @@ def cited(text: str) -> list[str]:
 
     >>> cited("dans sa résolution 57/263 du 20 décembre 2002 (voir A/58/413, annexe)")
     ['A/RES/57/263', 'A/58/413']
+    >>> cited("Security Council resolutions 1325 (2000) and 2250 (2015)")
+    ['S/RES/1325(2000)', 'S/RES/2250(2015)']
     """
     found: dict[str, int] = {}
     for m in FULL_RE.finditer(text):
@@ -78,4 +82,29 @@ def cited(text: str) -> list[str]:
         before = text[max(0, m.start() - 40) : m.start()]
         if "/" in m.group() or _RESOLUTION_WORD.search(before):
             found.setdefault(normalize(m.group()), m.start())
+    for m in _COUNCIL_RE.finditer(text):
+        if _RESOLUTION_WORD.search(text[max(0, m.start() - 80) : m.start()]):
+            found.setdefault(f"S/RES/{m.group(1)}({m.group(2)})", m.start())
     return sorted(found, key=found.__getitem__)
+
+
+def occurrences(text: str, symbol: str) -> list[tuple[int, int]]:
+    """Character spans in ``text`` where the (normalised) ``symbol`` is cited.
+
+    >>> occurrences("voir la résolution 57/263 et A/RES/57/263", "A/RES/57/263")
+    [(19, 25), (29, 41)]
+    >>> occurrences("Council resolution 2250 (2015)", "S/RES/2250(2015)")
+    [(19, 30)]
+    """
+    found = [
+        (m.start(), m.end())
+        for pattern in (FULL_RE, SHORT_RE)
+        for m in pattern.finditer(text)
+        if normalize(m.group()) == symbol
+    ]
+    found += [
+        (m.start(), m.end())
+        for m in _COUNCIL_RE.finditer(text)
+        if f"S/RES/{m.group(1)}({m.group(2)})" == symbol
+    ]
+    return sorted(found)
