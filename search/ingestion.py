@@ -33,7 +33,7 @@ from whoosh.index import LockError, create_in, exists_in, open_dir
 from whoosh.util.filelock import FileLock, try_for
 
 from .documents import FORMAT_RANK, READERS, Document, iter_sources, read_document
-from .errors import DocumentError, IndexLockedError
+from .errors import DocumentError, IndexLockedError, SearchError
 from .index import default_index_dir, make_schema, paragraph_fields
 from .writing import IndexWriter
 
@@ -97,9 +97,13 @@ def ingest(
     """
     started = time.perf_counter()
     index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
-    index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(index_dir / LOCK))
-    if not try_for(lock.acquire, timeout=wait, delay=0.1):
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        locked = try_for(lock.acquire, timeout=wait, delay=0.1)
+    except OSError as exc:
+        raise SearchError(f"{index_dir}/: cannot write the index ({exc.strerror or exc})") from None
+    if not locked:
         raise IndexLockedError(f"{index_dir}/ is locked: another ingest is writing to it")
     try:
         # best formats first, so that within a run the first source of a document wins

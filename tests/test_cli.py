@@ -179,3 +179,11 @@ def test_version_and_module_entry_point():
     )
     assert proc.returncode == 0
     assert "Search United Nations documents" in proc.stdout
+
+
+def test_ingest_into_a_place_that_cannot_hold_an_index(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    index = tmp_path / "file" / "index"
+    result = CliRunner().invoke(main, ["ingest", str(RESOLUTIONS / "fr"), "--index", str(index)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {index}/: cannot write the index (Not a directory)\n"
