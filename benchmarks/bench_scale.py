@@ -39,9 +39,9 @@ QUERIES = [
 ]
 COLD_QUERIES = ['"United Nations"', "development", "cooperat*"]
 NOTES = [
-    "The speech files carry no metadata: `year:`/`session:` filters match nothing in "
-    "unsearch (the plain-text reader could take session and year from the "
-    "`ISO_SESSION_YEAR` file names); the baselines get the same empty year/session.",
+    "Speeches take their session and year from their `ISO_SESSION_YEAR` file names "
+    "(unsearch and the baselines alike), so `year:`/`session:` filters apply.",
+    "The corpus is English only: the French phrases find nothing in any engine.",
 ]
 
 

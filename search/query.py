@@ -33,7 +33,9 @@ from dataclasses import dataclass, fields
 from itertools import pairwise
 
 from whoosh import query as wq
-from whoosh.query.spans import SpanNear2, SpanQuery
+from whoosh.matching.binary import IntersectionMatcher
+from whoosh.query.spans import Span, SpanQuery, SpanWrappingMatcher
+from whoosh.util import make_binary_tree
 
 from . import symbols
 from .analysis import (
@@ -303,25 +305,66 @@ class ExactPhrase(SpanQuery):
         for w in self.words:
             if (self.fieldname, w) not in reader:
                 return wq.NullQuery().matcher(searcher, context)
-        ms = [q.matcher(searcher, context) for q in self.qs]
-        return _ExactPhraseMatcher(ms, self.offsets, self.slop)
+        words = [(q, o) for q, o in zip(self.qs, self.offsets, strict=True) if q.text != STOP_MARK]
+        stops = [o for q, o in zip(self.qs, self.offsets, strict=True) if q.text == STOP_MARK]
+        # the rarest words lead the intersection
+        words.sort(key=lambda item: reader.doc_frequency(self.fieldname, item[0].text))
+        ms = [q.matcher(searcher, context) for q, _ in words]
+        marks = wq.Term(self.fieldname, STOP_MARK).matcher(searcher, context) if stops else None
+        return _ExactPhraseMatcher(ms, [o for _, o in words], self.slop, marks, stops)
 
 
-class _ExactPhraseMatcher(SpanNear2.SpanNear2Matcher):
-    def __init__(self, ms, offsets, slop):
+class _ExactPhraseMatcher(SpanWrappingMatcher):
+    """Documents holding every word of the phrase at its offset.
+
+    The stop mark stands in nearly every document, so it takes no part in the
+    intersection: its positions are read only for documents whose words already
+    line up.
+    """
+
+    def __init__(self, ms, offsets, slop, marks=None, stops=()):
+        self.ms = ms
         self.offsets = offsets
-        super().__init__(ms, slop=slop)
+        self.slop = slop
+        self.marks = marks
+        self.stops = stops
+        super().__init__(make_binary_tree(IntersectionMatcher, ms) if len(ms) > 1 else ms[0])
 
     def copy(self):
-        return self.__class__([m.copy() for m in self.ms], self.offsets, self.slop)
+        marks = self.marks.copy() if self.marks is not None else None
+        ms = [m.copy() for m in self.ms]
+        return self.__class__(ms, self.offsets, self.slop, marks, self.stops)
 
     def supports_block_quality(self):
         # skipping blocks by quality would bypass the position check
         return False
 
     def _get_spans(self):
-        positions = [{s.start for s in m.spans()} for m in self.ms]
-        return phrase_starts(positions, self.offsets, self.slop)
+        if self.slop:
+            positions = [{s.start for s in m.spans()} for m in self.ms]
+            order = sorted(range(len(self.ms)), key=self.offsets.__getitem__)
+            return phrase_starts(
+                [positions[i] for i in order], [self.offsets[i] for i in order], self.slop
+            )
+        starts: set[int] | None = None
+        for m, offset in zip(self.ms, self.offsets, strict=True):
+            found = {s.start - offset for s in m.spans()}
+            starts = found if starts is None else starts & found
+            if not starts:
+                return []
+        if self.stops:
+            starts = self._with_stop_words(starts)
+        last = max(self.offsets)
+        return [Span(start, start + last) for start in sorted(starts)]
+
+    def _with_stop_words(self, starts: set[int]) -> set[int]:
+        marks, docid = self.marks, self.child.id()
+        if marks.is_active() and marks.id() < docid:
+            marks.skip_to(docid)
+        if not marks.is_active() or marks.id() != docid:
+            return set()
+        stopped = {s.start for s in marks.spans()}
+        return {st for st in starts if all(st + o in stopped for o in self.stops)}
 
 
 def phrase_starts(positions: list[set[int]], offsets: list[int], slop: int) -> list:
@@ -331,8 +374,6 @@ def phrase_starts(positions: list[set[int]], offsets: list[int], slop: int) -> l
     >>> [s.start for s in phrase_starts([{0, 9}, {1, 10}, {3}], [0, 1, 3], 0)]
     [0]
     """
-    from whoosh.query.spans import Span
-
     found = []
     for start in sorted(positions[0]):
         pos, extra = start, 0
@@ -376,15 +417,20 @@ def _text_query(field: str, chain: str, text: str, slop: int = 0) -> wq.Query | 
         return ExactPhrase(field, [t for t, _ in terms], [p - first for _, p in terms], slop)
     common = common_stems(chain)
     items: dict[tuple[str, int], None] = {}
+    paired: set[tuple[str, int]] = set()  # words a pair term already places
     for (a, pa), (b, pb) in pairwise(terms):
         gap = pb - pa
         if a in common and b in common and gap <= MAX_PAIR_GAP:
             items[pair_term(a, b, gap), pa - first] = None
-        else:
-            items[a, pa - first] = None
-            for stop in range(pa + 1, pb):
-                items[STOP_MARK, stop - first] = None
-            items[b, pb - first] = None
+            paired.update({(a, pa - first), (b, pb - first)})
+    for (a, pa), (b, pb) in pairwise(terms):
+        if (pair_term(a, b, pb - pa), pa - first) in items:
+            continue
+        for word, pos in ((a, pa), (b, pb)):
+            if (word, pos - first) not in paired:
+                items[word, pos - first] = None
+        for stop in range(pa + 1, pb):
+            items[STOP_MARK, stop - first] = None
     if len(items) == 1:
         return wq.Term(field, next(iter(items))[0])
     ordered = sorted(items, key=lambda item: item[1])
