@@ -289,7 +289,7 @@ class Index:
         s = self.searcher()
         # proximity can only reorder hits of queries with several words
         window = limit * RERANK_FACTOR if len(leaves) > 1 else limit
-        collector = _DeadlineCollector(window, timeout)
+        collector = _DeadlineCollector(window, timeout) if timeout else TopCollector(limit=window)
         partial = False
         try:
             s.search_with_collector(q, collector)
@@ -352,14 +352,14 @@ class _DeadlineCollector(TopCollector):
     :class:`TimeLimit` once ``timeout`` seconds have passed; the hits collected so
     far stay available."""
 
-    def __init__(self, limit: int, timeout: float | None) -> None:
+    def __init__(self, limit: int, timeout: float) -> None:
         super().__init__(limit=limit)
-        self._deadline = time.perf_counter() + timeout if timeout else None
+        self._deadline = time.perf_counter() + timeout
         self._count = 0
 
     def collect(self, sub_docnum: int):
         self._count += 1
-        if self._deadline and not self._count % 256 and time.perf_counter() > self._deadline:
+        if not self._count & 255 and time.perf_counter() > self._deadline:
             raise TimeLimit
         return super().collect(sub_docnum)
 

@@ -391,3 +391,11 @@ def test_a_stop_word_gap_does_not_match_another_word(tmp_path):
         assert [h.paragraph for h in hits] == ["P1"]
         loose = index.search('"the Secretary-General to submit"~1')
         assert sorted(h.paragraph for h in loose) == ["P1", "P2", "P3"]
+
+
+def test_search_out_of_time_returns_partial_hits(ix):
+    assert len(ix.search("development", limit=1_000)) > 256  # enough to hit the check
+    hits = ix.search("development", limit=5, timeout=1e-9)
+    assert hits.partial
+    assert 1 <= len(hits) <= 5
+    assert not ix.search("development", limit=5, timeout=60).partial
