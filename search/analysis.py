@@ -83,8 +83,10 @@ ENGLISH_STOP_WORDS = frozenset(
     """.split()
 )
 
-_ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)'(?=\w)")
-_POSSESSIVE = re.compile(r"'s?$")
+#: French elided words, and the English possessive ending, with either apostrophe
+#: (the chains see ' only; highlighting reads the original text).
+ELISION = re.compile(r"(?i)^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=\w)")
+POSSESSIVE = re.compile(r"['’]s?$")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
@@ -107,7 +109,7 @@ class ElisionFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             if "'" in t.text:
-                t.text = _ELISION.sub("", t.text, count=1)
+                t.text = ELISION.sub("", t.text, count=1)
             yield t
 
 
@@ -117,7 +119,7 @@ class PossessiveFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             if "'" in t.text:
-                t.text = _POSSESSIVE.sub("", t.text)
+                t.text = POSSESSIVE.sub("", t.text)
             yield t
 
 

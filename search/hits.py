@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .analysis import analyzer, fold
+from .analysis import ELISION, POSSESSIVE, analyzer, fold
 from .query import Phrase, Prefix, Word, analyze, phrase_starts, sequence_starts
 
 
@@ -236,19 +236,15 @@ def find_matches(text: str, chain: str, leaves: list) -> tuple[tuple[int, int], 
     return tuple(sorted(spans))
 
 
-_ELIDED = re.compile(r"(?i)(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['’](?=\w)")
-_POSSESSIVE = re.compile(r"['’]s?$")
-
-
 def _word_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The span of the word itself, without an elided article or a possessive:
     "l'Assemblée" marks "Assemblée", "Secretary-General's" marks "General"."""
     word = text[start:end]
     if "'" in word or "’" in word:
-        m = _ELIDED.match(word)
+        m = ELISION.match(word)
         if m:
             start += m.end()
-        m = _POSSESSIVE.search(text, start, end)
+        m = POSSESSIVE.search(text, start, end)
         if m:
             end = m.start()
     return start, end
