@@ -215,16 +215,22 @@ class Index:
 
         With several languages of the same symbol and no ``lang``, all of them,
         language by language."""
-        key = symbols.normalize(symbol)
-        q: wq.Query = wq.Term("symkey", key)
+        found = [p for p, _ in self._in_order(symbols.normalize(symbol), lang)]
+        if not found:
+            raise NotFoundError(f"{symbol}: no such document in the index")
+        return found
+
+    def _in_order(self, key: str, lang: str | None) -> list[tuple[Passage, dict]]:
+        """The paragraphs of the document ``key`` (and their stored fields), in order."""
+        found = [(_passage(f), f) for f in self._stored(wq.Term("symkey", key), lang)]
+        return sorted(found, key=lambda item: (item[0].lang, item[0].order))
+
+    def _stored(self, q: wq.Query, lang: str | None) -> list[dict]:
+        """Stored fields of every paragraph matching ``q`` (in ``lang``), unranked."""
         if lang:
             q = wq.And([q, wq.Term("lang", lang)])
         s = self.searcher()
-        found = [_passage(s.stored_fields(d)) for d in s.docs_for_query(q)]
-        if not found:
-            raise NotFoundError(f"{symbol}: no such document in the index")
-        found.sort(key=lambda p: (p.lang, p.order))
-        return found
+        return [s.stored_fields(d) for d in s.docs_for_query(q)]
 
     def paragraph(self, symbol: str, label: str, lang: str | None = None, context: int = 0) -> Hit:
         """One paragraph by symbol and label (``OP4``, or just ``4``), with ``context``
@@ -309,9 +315,7 @@ class Index:
         ranked.sort(key=lambda t: t[:4])
         hits = HitList()
         for neg, *_, p, matches, stored in ranked[:limit]:
-            hit = Hit(**vars(p), score=round(-neg, 4), matches=matches)
-            if stored.get("chapeau"):
-                hit = replace(hit, chapeau=stored["chapeau"])
+            hit = _hit(p, stored, score=round(-neg, 4), matches=matches)
             hits.append(self._decorate(hit, context))
         hits.partial = partial
         return hits
@@ -321,30 +325,25 @@ class Index:
             return hit
         return self._with_context(hit, self.document(hit.symbol, hit.lang), context)
 
-    def _symbol_hits(self, query: str, limit: int, lang: str | None, context: int) -> list[Hit]:
+    def _symbol_hits(self, query: str, limit: int, lang: str | None, context: int) -> HitList:
         key = symbols.normalize(query)
-        s = self.searcher()
-        q: wq.Query = wq.Term("symkey", key)
-        if lang:
-            q = wq.And([q, wq.Term("lang", lang)])
-        if s.doc_frequency("symkey", key):
-            docs = sorted(
-                (_passage(s.stored_fields(d)) for d in s.docs_for_query(q)),
-                key=lambda p: (p.lang, p.order),
-            )
-            return HitList(Hit(**vars(p), score=1.0) for p in docs[:limit])
-        q = wq.Term("cites", key)
-        if lang:
-            q = wq.And([q, wq.Term("lang", lang)])
-        results = s.search(q, limit=None, sortedby=None)
-        docs = sorted(
-            (_passage(r.fields()) for r in results), key=lambda p: (p.symbol, p.lang, p.order)
+        if self.searcher().doc_frequency("symkey", key):
+            return HitList(_hit(p, f, score=1.0) for p, f in self._in_order(key, lang)[:limit])
+        citing = sorted(
+            ((_passage(f), f) for f in self._stored(wq.Term("cites", key), lang)),
+            key=lambda item: (item[0].symbol, item[0].lang, item[0].order),
         )
-        hits = HitList()
-        for p in docs[:limit]:
-            spans = tuple(symbols.occurrences(p.text, key))
-            hits.append(self._decorate(Hit(**vars(p), score=1.0, matches=spans), context))
-        return hits
+        return HitList(
+            self._decorate(
+                _hit(p, f, score=1.0, matches=tuple(symbols.occurrences(p.text, key))), context
+            )
+            for p, f in citing[:limit]
+        )
+
+
+def _hit(passage: Passage, stored: dict, **scored) -> Hit:
+    """A hit for a passage, with the chapeau its stored fields keep for sub-paragraphs."""
+    return Hit(**vars(passage), chapeau=stored.get("chapeau", ""), **scored)
 
 
 class _DeadlineCollector(TopCollector):
