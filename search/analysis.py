@@ -45,6 +45,9 @@ import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
 
+from . import _whoosh  # noqa: F401  (before Whoosh: see search/_whoosh.py)
+
+# isort: split
 from whoosh.analysis import (
     Analyzer,
     Filter,

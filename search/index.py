@@ -16,6 +16,9 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from . import _whoosh  # noqa: F401  (before Whoosh: see search/_whoosh.py)
+
+# isort: split
 from whoosh import fields, formats, scoring
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN

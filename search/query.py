@@ -32,6 +32,9 @@ import re
 from dataclasses import dataclass, fields
 from itertools import pairwise
 
+from . import _whoosh  # noqa: F401  (before Whoosh: see search/_whoosh.py)
+
+# isort: split
 from whoosh import query as wq
 from whoosh.matching.binary import IntersectionMatcher
 from whoosh.query.spans import Span, SpanQuery, SpanWrappingMatcher
@@ -340,31 +343,48 @@ class _ExactPhraseMatcher(SpanWrappingMatcher):
         return False
 
     def _get_spans(self):
-        if self.slop:
-            positions = [{s.start for s in m.spans()} for m in self.ms]
-            order = sorted(range(len(self.ms)), key=self.offsets.__getitem__)
-            return phrase_starts(
-                [positions[i] for i in order], [self.offsets[i] for i in order], self.slop
-            )
-        starts: set[int] | None = None
-        for m, offset in zip(self.ms, self.offsets, strict=True):
-            found = {s.start - offset for s in m.spans()}
-            starts = found if starts is None else starts & found
-            if not starts:
-                return []
-        if self.stops:
-            starts = self._with_stop_words(starts)
-        last = max(self.offsets)
-        return [Span(start, start + last) for start in sorted(starts)]
+        return phrase_spans(
+            [[s.start for s in m.spans()] for m in self.ms],
+            self.offsets,
+            self.slop,
+            self._stop_positions if self.stops else None,
+            self.stops,
+        )
 
-    def _with_stop_words(self, starts: set[int]) -> set[int]:
+    def _stop_positions(self) -> set[int]:
         marks, docid = self.marks, self.child.id()
         if marks.is_active() and marks.id() < docid:
             marks.skip_to(docid)
         if not marks.is_active() or marks.id() != docid:
             return set()
-        stopped = {s.start for s in marks.spans()}
-        return {st for st in starts if all(st + o in stopped for o in self.stops)}
+        return {s.start for s in marks.spans()}
+
+
+def phrase_spans(positions, offsets, slop=0, stop_positions=None, stops=()) -> list:
+    """Where a phrase stands in one paragraph: word ``i`` at ``start + offsets[i]``
+    (``positions[i]`` are that word's positions), and, without slop, a stop word at
+    ``start + o`` for each ``o`` in ``stops``; ``stop_positions()`` gives the stop
+    words' positions and is called only when the words line up.
+
+    >>> [s.start for s in phrase_spans([[3, 9], [4, 12]], [0, 1])]
+    [3]
+    >>> phrase_spans([[3], [5]], [0, 2], 0, lambda: {7}, [1])
+    []
+    """
+    if slop:
+        order = sorted(range(len(offsets)), key=offsets.__getitem__)
+        return phrase_starts([set(positions[i]) for i in order], [offsets[i] for i in order], slop)
+    starts: set[int] | None = None
+    for found, offset in zip(positions, offsets, strict=True):
+        shifted = {p - offset for p in found}
+        starts = shifted if starts is None else starts & shifted
+        if not starts:
+            return []
+    if stops and starts:
+        stopped = stop_positions()
+        starts = {st for st in starts if all(st + o in stopped for o in stops)}
+    last = max(offsets)
+    return [Span(start, start + last) for start in sorted(starts)]
 
 
 def phrase_starts(positions: list[set[int]], offsets: list[int], slop: int) -> list:
