@@ -19,6 +19,7 @@ from pathlib import Path
 from . import _whoosh  # noqa: F401  (before Whoosh: see search/_whoosh.py)
 
 # isort: split
+import numpy as np
 from whoosh import fields, formats, scoring
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
@@ -31,6 +32,7 @@ from . import symbols
 from .analysis import PAIR_MARK, STOP_MARK, WORD_MARK, chain_name, index_analyzer
 from .errors import IndexNotFoundError, NotFoundError, QueryError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
+from .matching import Lengths, Ranked, Unsupported, top_documents
 from .query import compile_query, parse, positive_leaves
 
 CHAINS = ("fr", "en", "xx")
@@ -112,7 +114,7 @@ class _BM25F(scoring.BM25F):
 
     def __init__(self) -> None:
         super().__init__()
-        self._lengths: dict[tuple[int, str], list[int]] = {}
+        self._lengths: dict[tuple[int, str], list[float] | None] = {}
 
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
@@ -121,23 +123,28 @@ class _BM25F(scoring.BM25F):
             scorer.dfl = lengths.__getitem__
         return scorer
 
-    def _segment_lengths(self, reader, fieldname: str) -> list[int] | None:
+    def _segment_lengths(self, reader, fieldname: str) -> list[float] | None:
         key = (id(reader), fieldname)
         if key not in self._lengths:
-            self._lengths[key] = _read_lengths(reader, fieldname)
+            lengths = _read_lengths(reader, fieldname)
+            self._lengths[key] = None if lengths is None else lengths.tolist()
         return self._lengths[key]
 
 
-def _read_lengths(reader, fieldname: str) -> list[int] | None:
+def _read_lengths(reader, fieldname: str) -> np.ndarray | None:
+    """The paragraph lengths of a segment's field, as BM25F reads them (1 where none)."""
     # whoosh-reloaded 2.7 W3 codec: a NumericColumn("B") of length bytes per document
     try:
         column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
         raw = column._dbfile.get(column._basepos, column._count)
     except (AttributeError, OSError):
         return None
-    count = reader.doc_count_all()
-    lengths = [byte_to_length(b) if b else 1 for b in raw]
-    return lengths + [1] * (count - len(lengths))
+    lengths = np.ones(reader.doc_count_all(), dtype=np.float64)
+    lengths[: len(raw)] = _BYTE_LENGTHS[np.frombuffer(raw, dtype=np.uint8)]
+    return lengths
+
+
+_BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
 
 
 def open_index(index_dir: str | os.PathLike | None = None) -> Index:
@@ -186,6 +193,7 @@ class Index:
         self._ix = ix
         self.path = path
         self._searcher = None
+        self._lengths = Lengths(_read_lengths)
 
     def __enter__(self) -> Index:
         return self
@@ -298,30 +306,43 @@ class Index:
         s = self.searcher()
         # proximity can only reorder hits of queries with several words
         window = limit * RERANK_FACTOR if len(leaves) > 1 else limit
-        collector = _DeadlineCollector(window, timeout) if timeout else TopCollector(limit=window)
-        partial = False
-        try:
-            s.search_with_collector(q, collector)
-        except TimeLimit:
-            partial = True
+        found = self._top(s, q, window, timeout)
         ranked = []
-        for r in collector.results():
-            stored = r.fields()
+        for raw_score, docnum in found.top:
+            stored = s.stored_fields(docnum)
             p = _passage(stored)
             chain = chain_name(p.lang)
             matches = find_matches(p.text, chain, leaves)
             bonus = 0.5 * proximity(p.text, matches)
             if p.title and _title_matches(p.title, chain, tuple(leaves)):
                 bonus += TITLE_BOOST
-            score = r.score * (1.0 + bonus)
+            score = raw_score * (1.0 + bonus)
             ranked.append((round(-score, 9), p.symbol, p.lang, p.order, p, matches, stored))
         ranked.sort(key=lambda t: t[:4])
         hits = HitList()
         for neg, *_, p, matches, stored in ranked[:limit]:
             hit = _hit(p, stored, score=round(-neg, 4), matches=matches)
             hits.append(self._decorate(hit, context))
-        hits.partial = partial
+        hits.partial = found.partial
         return hits
+
+    def _top(self, s, q: wq.Query, window: int, timeout: float | None) -> Ranked:
+        """The ``window`` best documents for ``q``: vectorised where the query allows
+        (:mod:`search.matching`), otherwise with Whoosh's collector."""
+        started = time.perf_counter()
+        deadline = started + timeout if timeout else None
+        try:
+            return top_documents(s, q, window, self._lengths, deadline=deadline)
+        except Unsupported:
+            pass
+        remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.001)
+        collector = _DeadlineCollector(window, remaining) if remaining else TopCollector(window)
+        partial = False
+        try:
+            s.search_with_collector(q, collector)
+        except TimeLimit:
+            partial = True
+        return Ranked([(r.score, r.docnum) for r in collector.results()], partial)
 
     def _decorate(self, hit: Hit, context: int) -> Hit:
         if not context:

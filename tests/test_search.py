@@ -394,8 +394,18 @@ def test_a_stop_word_gap_does_not_match_another_word(tmp_path):
 
 
 def test_search_out_of_time_returns_partial_hits(ix):
-    assert len(ix.search("development", limit=1_000)) > 256  # enough to hit the check
-    hits = ix.search("development", limit=5, timeout=1e-9)
+    # a phrase with slop: its candidates are checked by position one by one
+    hits = ix.search('"United Nations"~1', limit=5, timeout=1e-9)
+    assert hits.partial
+    assert len(hits) == 1
+    assert hits[0] == ix.search('"United Nations"~1', limit=1)[0]
+    assert not ix.search('"United Nations"~1', limit=5, timeout=60).partial
+
+
+def test_search_out_of_time_with_whoosh_matchers_returns_partial_hits(ix):
+    # a query of negations only runs on Whoosh's matchers
+    assert len(ix.search("NOT development", limit=1_000)) > 256  # enough to hit the check
+    hits = ix.search("NOT development", limit=5, timeout=1e-9)
     assert hits.partial
     assert 1 <= len(hits) <= 5
-    assert not ix.search("development", limit=5, timeout=60).partial
+    assert not ix.search("NOT development", limit=5, timeout=60).partial

@@ -1,0 +1,345 @@
+"""Matching: run a compiled query over the index's array postings, vectorised.
+
+Whoosh's matchers score one posting at a time in Python (about 3 µs each), so a
+word or a pair found in 300,000 paragraphs cost a second.  Here each term's
+postings are read as numpy arrays (see :mod:`search.postings`), scored with
+Whoosh's BM25F formula for all documents at once, and combined by the query's
+structure: ``And`` intersects, ``Or`` unites and adds, ``AndNot`` subtracts, a
+prefix or a range unites its terms.  An exact phrase first becomes the
+intersection of its words, ranked like Whoosh ranks it (by its words' scores);
+its positions are then checked lazily, best candidate first, only until enough
+hits are found.  The hits are those Whoosh's own collector finds, in the same
+order (highest score first, then lowest document number).
+
+A query this module does not know raises :class:`Unsupported`, and the caller
+runs it with Whoosh's matchers instead.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.matching import FilterMatcher
+from whoosh.reading import TermNotFound
+
+from .analysis import STOP_MARK
+from .postings import ArrayMatcher
+from .query import ExactPhrase, phrase_spans
+
+_EMPTY_DOCS = np.zeros(0, dtype=np.int64)
+_EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+
+
+class Unsupported(Exception):
+    """The query has a part this module does not evaluate."""
+
+
+@dataclass
+class _Matches:
+    """The documents of one segment matching a query part, with their scores.
+
+    ``checks`` are predicates on a segment document number that a document must
+    also pass (phrase positions), evaluated only for the documents that rank high
+    enough to be returned.
+    """
+
+    docs: np.ndarray
+    scores: np.ndarray
+    checks: list[Callable[[int], bool]] = field(default_factory=list)
+
+    def take(self, keep: np.ndarray) -> _Matches:
+        return _Matches(self.docs[keep], self.scores[keep], self.checks)
+
+    def settled(self) -> _Matches:
+        """The same matches with every check applied now."""
+        if not self.checks:
+            return self
+        ok = np.fromiter(
+            (all(c(d) for c in self.checks) for d in self.docs.tolist()),
+            dtype=bool,
+            count=len(self.docs),
+        )
+        return _Matches(self.docs[ok], self.scores[ok])
+
+
+_NONE = _Matches(_EMPTY_DOCS, _EMPTY_SCORES)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The top documents of a search: ``(score, docnum)`` pairs, best first."""
+
+    top: list[tuple[float, int]]
+    partial: bool = False
+
+
+class Lengths:
+    """Paragraph lengths (in words) per segment and field, as BM25F reads them,
+    kept across searches: segments never change once written."""
+
+    def __init__(self, read: Callable) -> None:
+        self._read = read
+        self._cache: dict[tuple[str, str], np.ndarray | None] = {}
+
+    def get(self, reader, fieldname: str) -> np.ndarray | None:
+        key = (reader.segment().segment_id(), fieldname)
+        if key not in self._cache:
+            self._cache[key] = self._read(reader, fieldname)
+        return self._cache[key]
+
+
+def top_documents(
+    searcher,
+    q: wq.Query,
+    limit: int,
+    lengths: Lengths,
+    *,
+    deadline: float | None = None,
+) -> Ranked:
+    """The ``limit`` best documents for ``q`` (a query from :mod:`search.query`),
+    scored with the searcher's BM25F.  With a ``deadline`` (a ``time.perf_counter``
+    value), a search past it returns the best hits found so far (at least one, where
+    there is one), flagged ``partial``."""
+    weighting = searcher.weighting
+    if not hasattr(weighting, "B") or not hasattr(weighting, "K1"):
+        raise Unsupported("only BM25F is vectorised")
+    docs, scores, owners = [], [], []
+    segments = []
+    partial = False
+    for sub, offset in searcher.leaf_searchers():
+        if docs and deadline is not None and time.perf_counter() > deadline:
+            partial = True  # the segments searched so far give the best hits found
+            break
+        matches = _Segment(searcher, sub.reader(), lengths).run(q)
+        if not len(matches.docs):
+            continue
+        docs.append(matches.docs + offset)
+        scores.append(matches.scores)
+        owners.append(np.full(len(matches.docs), len(segments), dtype=np.int32))
+        segments.append((offset, matches.checks))
+    if not docs:
+        return Ranked([], partial)
+    all_docs = np.concatenate(docs)
+    all_scores = np.concatenate(scores)
+    all_owners = np.concatenate(owners)
+    if not any(checks for _, checks in segments):
+        order = _best(all_scores, all_docs, limit)
+        return Ranked([(float(all_scores[i]), int(all_docs[i])) for i in order], partial)
+    # phrase positions: check candidates best first until ``limit`` pass
+    order = np.lexsort((all_docs, -all_scores))
+    top: list[tuple[float, int]] = []
+    for i in order.tolist():
+        offset, checks = segments[all_owners[i]]
+        docnum = int(all_docs[i])
+        if all(check(docnum - offset) for check in checks):
+            top.append((float(all_scores[i]), docnum))
+            if len(top) == limit:
+                break
+        if top and deadline is not None and time.perf_counter() > deadline:
+            partial = True
+            break
+    return Ranked(top, partial)
+
+
+def _best(scores: np.ndarray, docs: np.ndarray, limit: int) -> np.ndarray:
+    """Indexes of the ``limit`` highest scores, ties to the lowest document number."""
+    if len(scores) > 4 * limit:
+        # everything scoring at least the limit-th best score, ties included
+        cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        keep = np.flatnonzero(scores >= cut)
+        return keep[np.lexsort((docs[keep], -scores[keep]))][:limit]
+    return np.lexsort((docs, -scores))[:limit]
+
+
+class _Segment:
+    """Evaluates a query in one segment."""
+
+    def __init__(self, searcher, reader, lengths: Lengths) -> None:
+        self.searcher = searcher
+        self.reader = reader
+        self.lengths = lengths
+        self.weighting = searcher.weighting
+        self._deleted: np.ndarray | None = None
+
+    def run(self, q: wq.Query) -> _Matches:
+        if getattr(q, "boost", 1.0) != 1.0:
+            raise Unsupported("boosted query")
+        if isinstance(q, wq.Term):
+            return self.term(q.fieldname, q.text)
+        if isinstance(q, ExactPhrase):
+            return self.phrase(q)
+        if isinstance(q, wq.And):
+            return self.conjunction([self.run(sub) for sub in q.subqueries])
+        if isinstance(q, wq.Or):
+            return self.union([self.run(sub) for sub in q.subqueries])
+        if isinstance(q, wq.AndNot):
+            positive, negative = self.run(q.a), self.run(q.b).settled()
+            return positive.take(~np.isin(positive.docs, negative.docs, assume_unique=True))
+        if isinstance(q, (wq.Prefix, wq.TermRange)):
+            texts = [t for t in q._btexts(self.reader) if t]
+            fieldname = q.field()
+            field_ = self.searcher.schema[fieldname]
+            return self.union([self.term(fieldname, field_.from_bytes(t)) for t in texts])
+        if q is wq.NullQuery:
+            return _NONE
+        raise Unsupported(type(q).__name__)
+
+    # -- terms ------------------------------------------------------------------
+
+    def postings(self, fieldname: str, text: str):
+        """The term's :class:`~search.postings.Postings` and the indexes of its live
+        (not deleted) postings, or ``None`` if the segment lacks the term."""
+        try:
+            m = self.reader.postings(fieldname, text)
+        except TermNotFound:
+            return None
+        if isinstance(m, FilterMatcher):  # the segment has deleted documents
+            m = m.child
+        if not isinstance(m, ArrayMatcher):
+            raise Unsupported("postings not written by unsearch's codec")
+        postings = m.postings
+        live = None
+        if self.reader.has_deletions():
+            if self._deleted is None:
+                self._deleted = np.fromiter(sorted(self.reader.deleted_docs_set), dtype=np.int64)
+            live = np.flatnonzero(~np.isin(postings.ids, self._deleted))
+        return postings, live
+
+    def term(self, fieldname: str, text: str) -> _Matches:
+        found = self.postings(fieldname, text)
+        if found is None:
+            return _NONE
+        postings, live = found
+        docs, weights = postings.ids, postings.weights
+        if live is not None:
+            docs, weights = docs[live], weights[live]
+        return _Matches(docs, self.score(fieldname, text, docs, weights))
+
+    def score(self, fieldname: str, text: str, docs: np.ndarray, weights: np.ndarray):
+        """Whoosh's BM25F (``whoosh.scoring.bm25``), term by term, the same floats."""
+        if not self.searcher.schema[fieldname].scorable:
+            return weights.copy()  # Whoosh's WeightScorer
+        lengths = self.lengths.get(self.reader, fieldname)
+        if lengths is None:
+            raise Unsupported("no field lengths")
+        w = self.weighting
+        B = w._field_B.get(fieldname, w.B)
+        K1 = w.K1
+        idf = self.searcher.idf(fieldname, text)
+        avgfl = self.searcher.avg_field_length(fieldname) or 1
+        fl = lengths[docs]
+        return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+
+    # -- combinations -------------------------------------------------------------
+
+    def conjunction(self, parts: list[_Matches]) -> _Matches:
+        result = parts[0]
+        for part in parts[1:]:
+            ia, ib = _intersect(result.docs, part.docs)
+            result = _Matches(
+                result.docs[ia], result.scores[ia] + part.scores[ib], result.checks + part.checks
+            )
+        return result
+
+    def union(self, parts: list[_Matches]) -> _Matches:
+        parts = [p for p in parts if len(p.docs)]
+        if not parts:
+            return _NONE
+        if len(parts) == 1:
+            return parts[0]
+        docs = np.concatenate([p.docs for p in parts])
+        scores = np.concatenate([p.scores for p in parts])
+        unique, inverse = np.unique(docs, return_inverse=True)
+        pending = [p for p in parts if p.checks]
+        if pending and len(unique) == len(docs):
+            # disjoint parts (the same query in each language's field): a document
+            # passes its own part's checks, later
+            order = np.argsort(docs, kind="stable")
+            return _Matches(docs[order], scores[order], [_dispatch(pending)])
+        if pending:
+            return self.union([p.settled() for p in parts])
+        return _Matches(unique, np.bincount(inverse, weights=scores, minlength=len(unique)))
+
+    # -- phrases ------------------------------------------------------------------
+
+    def phrase(self, q: ExactPhrase) -> _Matches:
+        words = [(w, o) for w, o in zip(q.words, q.offsets, strict=True) if w != STOP_MARK]
+        stops = [o for w, o in zip(q.words, q.offsets, strict=True) if w == STOP_MARK]
+        found = []
+        for word, offset in words:
+            postings = self.postings(q.fieldname, word)
+            if postings is None:
+                return _NONE
+            found.append((word, offset, *postings))
+        # rarest first: the order Whoosh intersects (and adds) them in
+        found.sort(key=lambda item: item[2].count if item[3] is None else len(item[3]))
+        parts = []
+        for word, _offset, postings, live in found:
+            docs, weights = postings.ids, postings.weights
+            if live is not None:
+                docs, weights = docs[live], weights[live]
+            parts.append(_Matches(docs, self.score(q.fieldname, word, docs, weights)))
+        matches = self.conjunction(parts)
+        if not len(matches.docs):
+            return _NONE
+        fmt = self.searcher.schema[q.fieldname].format
+        lists = [(postings, offset) for _word, offset, postings, _live in found]
+        marks = self.postings(q.fieldname, STOP_MARK) if stops else None
+        slop = q.slop
+
+        def positions(postings, docnum: int) -> list[int]:
+            i = int(np.searchsorted(postings.ids, docnum))
+            return fmt.decode_positions(postings.value(i))
+
+        def check(docnum: int) -> bool:
+            def stopped() -> set[int]:
+                if marks is None:
+                    return set()
+                ids = marks[0].ids
+                i = int(np.searchsorted(ids, docnum))
+                if i == len(ids) or ids[i] != docnum:
+                    return set()
+                return set(fmt.decode_positions(marks[0].value(i)))
+
+            return bool(
+                phrase_spans(
+                    [positions(p, docnum) for p, _ in lists],
+                    [o for _, o in lists],
+                    slop,
+                    stopped,
+                    stops,
+                )
+            )
+
+        return _Matches(matches.docs, matches.scores, [check])
+
+
+def _dispatch(parts: list[_Matches]) -> Callable[[int], bool]:
+    """One check for the union of disjoint parts: the checks of the part holding
+    the document (none for a document of a part without checks)."""
+
+    def check(docnum: int) -> bool:
+        for part in parts:
+            i = int(np.searchsorted(part.docs, docnum))
+            if i < len(part.docs) and part.docs[i] == docnum:
+                return all(c(docnum) for c in part.checks)
+        return True
+
+    return check
+
+
+def _intersect(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indexes into ``a`` and ``b`` (sorted, unique) of the values in both."""
+    if len(a) > len(b):
+        ib, ia = _intersect(b, a)
+        return ia, ib
+    if not len(a):
+        return _EMPTY_DOCS, _EMPTY_DOCS
+    pos = np.searchsorted(b, a)
+    pos[pos == len(b)] = len(b) - 1
+    hit = b[pos] == a
+    return np.flatnonzero(hit), pos[hit]

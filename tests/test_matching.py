@@ -1,0 +1,136 @@
+"""The vectorised engine gives the hits Whoosh's own matchers give, on real documents."""
+
+from __future__ import annotations
+
+import pytest
+
+import search
+import search.index as index_module
+from search.matching import Unsupported, top_documents
+from search.postings import ArrayMatcher, Postings, encode_postings
+
+#: Every query form the engine evaluates; prefixes aside (see below).
+QUERIES = [
+    '"United Nations"',
+    '"General Assembly"',
+    '"Nations Unies"',
+    '"coopération Sud-Sud"',
+    '"the Secretary-General to submit"',
+    '"the Secretary-General to submit"~2',
+    '"human rights and fundamental freedoms"',
+    '"small island developing States"',
+    '"Déclaration universelle des droits de l\'homme"',
+    "desertification",
+    "development",
+    "nations",
+    "coopération triangulaire",
+    "nuclear disarmament",
+    "international peace security",
+    "climate finance kind:op",
+    "development year:2025",
+    "year:2020..2025 ocean",
+    "session:80 climate",
+    "lang:fr développement",
+    "sud OR nord",
+    "human rights OR peace",
+    "nuclear -weapons",
+    "development SAUF durable",
+    '"United Nations" development',
+    '"Secretary-General" report',
+    "cites:57/263",
+    "symbol:80/7 development",
+]
+
+
+def _keys(hits) -> list[tuple[str, str, float]]:
+    return [(h.symbol, h.paragraph, h.score) for h in hits]
+
+
+@pytest.fixture
+def whoosh_only(monkeypatch):
+    """Run searches on Whoosh's matchers and collectors only."""
+
+    def unsupported(*args, **kwargs):
+        raise Unsupported("off")
+
+    def run(ix, query, **kwargs):
+        with monkeypatch.context() as m:
+            m.setattr(index_module, "top_documents", unsupported)
+            return ix.search(query, **kwargs)
+
+    return run
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_same_hits_as_whoosh_matchers(ix, whoosh_only, query):
+    assert _keys(ix.search(query, limit=10)) == _keys(whoosh_only(ix, query, limit=10))
+
+
+@pytest.mark.parametrize(
+    "query", ['"United Nations"', "development", '"the Secretary-General to submit"']
+)
+def test_same_hits_as_whoosh_matchers_deep(ix, whoosh_only, query):
+    # far past the first page, where ties on score are many
+    assert _keys(ix.search(query, limit=200)) == _keys(whoosh_only(ix, query, limit=200))
+
+
+def test_the_sample_index_is_searched_vectorised(ix):
+    s = ix.searcher()
+    q = index_module.compile_query(index_module.parse("development"), "en")
+    ranked = top_documents(s, q, 3, ix._lengths)
+    assert len(ranked.top) == 3
+    scores = [score for score, _ in ranked.top]
+    assert scores == sorted(scores, reverse=True)
+    assert isinstance(s.reader().leaf_readers()[0][0].postings("text_en", "develop"), ArrayMatcher)
+
+
+def test_prefix_hits_are_ranked_by_the_words_they_match(ix):
+    hits = ix.search("cooperat*", limit=20)
+    assert len(hits) == 20
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] > scores[-1]
+    assert all("cooperat" in h.text.lower()[s:e] for h in hits for s, e in h.matches[:1])
+
+
+def test_phrase_candidates_that_do_not_line_up_are_not_hits(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "the Secretary-General also submit the report.\n\n"
+        "the Secretary-General to submit the report.\n\n"
+        "submit to the Secretary-General the report.\n",
+        encoding="utf-8",
+    )
+    search.ingest([tmp_path / "a.txt"], tmp_path / "ix")
+    with search.open_index(tmp_path / "ix") as ix:
+        hits = ix.search('"the Secretary-General to submit"')
+        assert [h.paragraph for h in hits] == ["P2"]
+        loose = ix.search('"Secretary-General submit"~1')
+        assert sorted(h.paragraph for h in loose) == ["P1", "P2"]
+
+
+def test_replaced_document_is_not_found_in_its_old_segment(tmp_path):
+    doc = tmp_path / "speech.txt"
+    doc.write_text("Desertification threatens the Sahel.\n", encoding="utf-8")
+    search.ingest([doc], tmp_path / "ix")
+    doc.write_text("Reforestation restores the Sahel.\n", encoding="utf-8")
+    search.ingest([doc], tmp_path / "ix")
+    with search.open_index(tmp_path / "ix") as ix:
+        assert len(ix.searcher().leaf_searchers()) == 2  # the old one has a deletion
+        assert ix.search("desertification") == []
+        assert [h.text for h in ix.search("Sahel")] == ["Reforestation restores the Sahel."]
+
+
+def test_postings_round_trip_with_positions_chunks():
+    ids = list(range(0, 3000, 3))
+    weights = [float(1 + i % 4) for i in range(len(ids))]
+    values = [f"v{i}".encode() for i in range(len(ids))]
+    p = Postings(encode_postings(ids, weights, values))
+    assert p.ids.tolist() == ids
+    assert p.weights.tolist() == weights
+    assert [p.value(i) for i in (0, 127, 128, 999)] == [b"v0", b"v127", b"v128", b"v999"]
+
+
+def test_postings_with_constant_weights():
+    p = Postings(encode_postings([5, 9], [2.0, 2.0], [b"", b""]))
+    assert p.weights.tolist() == [2.0, 2.0]
+    assert p.value(1) == b""
