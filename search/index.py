@@ -29,7 +29,14 @@ from whoosh.index import open_dir as _open_dir
 from whoosh.util.numeric import byte_to_length
 
 from . import symbols
-from .analysis import PAIR_MARK, STOP_MARK, WORD_MARK, chain_name, index_analyzer
+from .analysis import (
+    PAIR_MARK,
+    STOP_MARK,
+    WORD_MARK,
+    chain_name,
+    index_analyzer,
+    index_positions,
+)
 from .errors import IndexNotFoundError, NotFoundError, QueryError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .matching import Lengths, Ranked, Unsupported, top_documents
@@ -59,7 +66,13 @@ class TextPositions(formats.Positions):
     """
 
     def word_values(self, value, analyzer, **kwargs):
-        for term, freq, weight, encoded in super().word_values(value, analyzer, **kwargs):
+        poses = None if kwargs.keys() - {"mode"} else index_positions(analyzer, value)
+        if poses is None:
+            values = super().word_values(value, analyzer, **kwargs)
+        else:  # the chain's fast path: the same terms and positions
+            fb = self.field_boost
+            values = ((w, len(p), float(len(p)) * fb, self.encode(p)) for w, p in poses.items())
+        for term, freq, weight, encoded in values:
             extra = term[0] in MARKS or PAIR_MARK in term
             yield term, 0 if extra else freq, weight, encoded
 
@@ -286,22 +299,7 @@ class Index:
         if symbols.looks_like_symbol(query):
             return self._symbol_hits(query, limit, lang, context)
         node = parse(query)
-        variants = []
-        for chain in CHAINS:
-            q = compile_query(node, chain)
-            if q is None:
-                continue
-            if isinstance(q, wq.Not):
-                q = wq.And([wq.Every(), q])
-            if not any(t.fieldname == f"text_{chain}" for t in q.all_tokens()):
-                # only prefixes and filters: keep each document to its own chain
-                q = wq.And([q, wq.Term("chain", chain)])
-            variants.append(q)
-        if not variants:
-            raise QueryError(f"nothing to search for in {query!r}: only stop words")
-        q = variants[0] if len(variants) == 1 else wq.Or(variants)
-        if lang:
-            q = wq.And([q, wq.Term("lang", lang)])
+        q = self._compile(node, query, lang)
         leaves = positive_leaves(node)
         s = self.searcher()
         # proximity can only reorder hits of queries with several words
@@ -325,6 +323,26 @@ class Index:
             hits.append(self._decorate(hit, context))
         hits.partial = found.partial
         return hits
+
+    def _compile(self, node, query: str, lang: str | None) -> wq.Query:
+        """The Whoosh query for a parsed query: one variant per analysis chain."""
+        variants = []
+        for chain in CHAINS:
+            q = compile_query(node, chain)
+            if q is None:
+                continue
+            if isinstance(q, wq.Not):
+                q = wq.And([wq.Every(), q])
+            if not any(t.fieldname == f"text_{chain}" for t in q.all_tokens()):
+                # only prefixes and filters: keep each document to its own chain
+                q = wq.And([q, wq.Term("chain", chain)])
+            variants.append(q)
+        if not variants:
+            raise QueryError(f"nothing to search for in {query!r}: only stop words")
+        q = variants[0] if len(variants) == 1 else wq.Or(variants)
+        if lang:
+            q = wq.And([q, wq.Term("lang", lang)])
+        return q
 
     def _top(self, s, q: wq.Query, window: int, timeout: float | None) -> Ranked:
         """The ``window`` best documents for ``q``: vectorised where the query allows
