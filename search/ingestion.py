@@ -256,6 +256,7 @@ class _Run:
         writer.delete_by_term("doc", key)
         for fields_ in paragraph_fields(doc, stamp):
             writer.add_document(**fields_)
+        writer.end_batch()
         self.owner[key] = src
         self.written.add(key)
         self.released.discard(key)
@@ -287,7 +288,7 @@ class _Run:
         """The writer, opened on the first change so that a run with none writes nothing."""
         if self.writer is None:
             try:
-                self.writer = IndexWriter(self.ix, limitmb=256)
+                self.writer = IndexWriter(self.ix)
             except LockError:
                 raise IndexLockedError(
                     f"{self.index_dir}/ is locked: another process is writing to it"

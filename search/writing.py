@@ -1,50 +1,282 @@
-"""Writing the index: Whoosh's segment writer, made cheaper for unsearch's terms."""
+"""Writing the index: Whoosh's segment writer, made cheaper for unsearch's terms.
+
+Whoosh's writer keeps a segment's postings in a pool that, once bigger than its
+memory limit, is sorted and spilled to disk in runs, then merged back (a pickle
+dump and load per posting) before the segment's posting lists are written.
+:class:`IndexWriter` keeps the postings in memory grouped by term, and when they
+grow past :data:`SEGMENT_MB` it writes the segment and starts a new one; at commit
+every segment it wrote goes into the index's table of contents in one commit, so
+a writer that fails or is killed leaves the last commit as it was (the files of
+its unfinished segments are removed by the next commit).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import importlib.util
+
 from whoosh import fields
-from whoosh.writing import SegmentWriter
+from whoosh.writing import MERGE_SMALL, SegmentWriter
+
+#: A segment is written, and a new one started, once its postings take about this
+#: much memory.  Bigger segments make fewer segments to search.
+SEGMENT_MB = 768
+
+#: Segments with fewer documents than this are merged at commit by Whoosh's
+#: policy (small incremental ingests); bigger ones are never rewritten.
+SMALL_SEGMENT = 20_000
+
+#: Rough memory of one posting and of one term in :class:`PostingBuffer`, in bytes.
+_POSTING_BYTES = 72
+_TERM_BYTES = 260
+
+#: The values that unscored fields give for a value, remembered per value.
+_UNSCORED_CACHE = 50_000
+
+
+def make_codec():
+    """The codec segments are written with: ``search.postings.make_codec()`` when
+    that module provides one, otherwise Whoosh's default."""
+    if importlib.util.find_spec(f"{__package__}.postings") is not None:
+        postings = importlib.import_module(f"{__package__}.postings")
+        make = getattr(postings, "make_codec", None)
+        if make is not None:
+            return make()
+    from whoosh.codec import default_codec
+
+    return default_codec()
+
+
+class PostingBuffer:
+    """The postings of the segment being written, grouped by field and term.
+
+    Documents are numbered in the order they are added, so each term's postings
+    stay in document order and only the terms need sorting when the segment is
+    written.  Also takes Whoosh's pool items (``add``), for segments merged in.
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, dict[bytes, list]] = {}
+        self.fieldnames: set[str] = set()
+        self.postings = 0
+
+    @property
+    def terms(self) -> int:
+        return sum(len(t) for t in self.fields.values())
+
+    def memory(self) -> int:
+        """A rough size of the buffer, in bytes."""
+        return self.postings * _POSTING_BYTES + self.terms * _TERM_BYTES
+
+    def add(self, item) -> None:
+        fieldname, tbytes, docnum, weight, vbytes = item
+        self.add_field(fieldname, docnum, [(tbytes, 0, weight, vbytes)])
+
+    def add_field(self, fieldname: str, docnum: int, items) -> None:
+        """Add one document's ``(tbytes, freq, weight, vbytes)`` items for a field."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        n = 0
+        for tbytes, _freq, weight, vbytes in items:
+            postings = terms.get(tbytes)
+            if postings is None:
+                terms[tbytes] = [docnum, weight, vbytes]
+            else:
+                postings += (docnum, weight, vbytes)
+            n += 1
+        self.postings += n
+
+    def write(self, fieldwriter, schema: fields.Schema, lengths) -> None:
+        """Write every posting list with ``fieldwriter``, fields and terms in order."""
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            start_term, add, finish_term = (
+                fieldwriter.start_term,
+                fieldwriter.add,
+                fieldwriter.finish_term,
+            )
+            if lengths is not None and schema[fieldname].scorable:
+                length = lengths.field(fieldname).__getitem__
+            else:
+                length = None
+            for tbytes in sorted(terms):
+                postings = terms[tbytes]
+                start_term(tbytes)
+                it = iter(postings)
+                for docnum, weight, vbytes in zip(it, it, it, strict=True):
+                    add(docnum, weight, vbytes or b"", length(docnum) if length else 0)
+                finish_term()
+            fieldwriter.finish_field()
+
+    def cleanup(self) -> None:
+        self.fields = {}
 
 
 class _SegmentLengths:
-    """Field lengths of a segment being written, read once per field.
+    """Field lengths of a segment being written, read once per field."""
 
-    Whoosh's segment writer asks the on-disk length column for every posting it
-    writes (a seek and read each time; a file lookup each time for unscored
-    fields); with pair and word terms that is most of an ingest's commit.
-    """
-
-    def __init__(self, reader, schema: fields.Schema) -> None:
+    def __init__(self, reader) -> None:
         self._reader = reader
-        self._schema = schema
         self._count = reader.doc_count_all()
         self._lengths: dict[str, list[int]] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+    def field(self, fieldname: str) -> list[int]:
         lengths = self._lengths.get(fieldname)
         if lengths is None:
-            if self._schema[fieldname].scorable:
-                read = self._reader.doc_field_length
-                lengths = [read(d, fieldname, default) for d in range(self._count)]
-            else:
-                lengths = [default] * self._count
-            self._lengths[fieldname] = lengths
-        return lengths[docnum]
+            read = self._reader.doc_field_length
+            lengths = self._lengths[fieldname] = [read(d, fieldname, 0) for d in range(self._count)]
+        return lengths
 
     def close(self) -> None:
         self._reader.close()
 
 
+def merge_small(writer, segments):
+    """Whoosh's merge policy for the small segments only: big segments (a large
+    ingest writes several) are kept as they are rather than read and rewritten."""
+    small = [s for s in segments if s.doc_count_all() < SMALL_SEGMENT]
+    big = [s for s in segments if s.doc_count_all() >= SMALL_SEGMENT]
+    return big + MERGE_SMALL(writer, small)
+
+
 class IndexWriter(SegmentWriter):
-    """Whoosh's segment writer, with field lengths cached while postings are written."""
+    """Whoosh's segment writer with postings held in memory, one or more new
+    segments, and all of them committed at once.
+
+    ``segment_mb`` bounds the memory of the segment being written.  With
+    ``_lk=False`` (a writer in a worker process) the index is not locked and
+    :meth:`finish` returns the segments written instead of committing them.
+    """
+
+    def __init__(self, ix, *, segment_mb: float | None = None, codec=None, **kwargs) -> None:
+        super().__init__(ix, codec=codec if codec is not None else make_codec(), **kwargs)
+        self._compound = kwargs.get("compound", True)
+        self.pool = PostingBuffer()
+        self.segment_bytes = int((segment_mb or SEGMENT_MB) * 2**20)
+        self.done: list = []  # segments written, not yet committed
+        self._unscored: dict[tuple[str, object], list] = {}
+
+    # -- documents ---------------------------------------------------------------
+
+    def add_document(self, **fields_) -> None:
+        """Add one document, as Whoosh's writer does (no boosts, vectors or spelling)."""
+        self._check_state()
+        schema = self.schema
+        names = sorted(fields_)
+        self._check_fields(schema, names)
+        indexed = []
+        per_doc = []
+        for name in names:
+            value = fields_[name]
+            if value is None:
+                continue
+            field = schema[name]
+            length = 0
+            if field.indexed:
+                items = self._index(name, field, value)
+                if field.scorable:
+                    length = sum(item[1] for item in items)
+                indexed.append((name, items))
+            per_doc.append((name, field, value if field.stored else None, length))
+        # everything is computed before the document is written: an error above
+        # leaves the segment as it was
+        pdw = self.perdocwriter
+        docnum = self.docnum
+        pdw.start_doc(docnum)
+        for name, field, stored, length in per_doc:
+            pdw.add_field(name, field, stored, length)
+            if field.column_type and fields_[name] is not None:
+                pdw.add_column_value(name, field.column_type, field.to_column_value(fields_[name]))
+        pdw.finish_doc()
+        add_field = self.pool.add_field
+        for name, items in indexed:
+            add_field(name, docnum, items)
+        self._added = True
+        self.docnum += 1
+
+    def _index(self, name: str, field, value) -> list:
+        if field.scorable:
+            return list(field.index(value))
+        # unscored ID and KEYWORD fields repeat the same few values
+        key = (name, value if isinstance(value, str) else tuple(value))
+        items = self._unscored.get(key)
+        if items is None:
+            if len(self._unscored) > _UNSCORED_CACHE:
+                self._unscored.clear()
+            items = self._unscored[key] = list(field.index(value))
+        return items
+
+    def is_full(self) -> bool:
+        return self.pool.memory() > self.segment_bytes
+
+    def end_batch(self) -> None:
+        """Between two source files: start a new segment if this one is full."""
+        if self._added and self.is_full():
+            self.done.append(self._finalize_segment())
+            self._new_segment()
+
+    def _new_segment(self) -> None:
+        # the per-segment part of SegmentWriter.__init__ (whoosh-reloaded 2.7.x)
+        self.newsegment = self.codec.new_segment(self.storage, self.indexname)
+        self.compound = self._compound and self.newsegment.should_assemble()
+        self.perdocwriter = self.codec.per_document_writer(self.storage, self.newsegment)
+        self.fieldwriter = self.codec.field_writer(self.storage, self.newsegment)
+        self.pool = PostingBuffer()
+        self.docnum = self.docbase = 0
+        self._added = False
+
+    # -- segments ----------------------------------------------------------------
 
     def _flush_segment(self) -> None:
         # same steps as SegmentWriter._flush_segment (whoosh-reloaded 2.7.x)
         self.perdocwriter.close()
         lengths = None
         if self.codec.length_stats:
-            lengths = _SegmentLengths(self.per_document_reader(), self.schema)
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+            lengths = _SegmentLengths(self.per_document_reader())
+        self.pool.write(self.fieldwriter, self.schema, lengths)
         self.fieldwriter.close()
         if lengths:
             lengths.close()
+
+    def add_segments(self, segments) -> None:
+        """Commit, with this writer's, segments written by writers in other processes."""
+        self.done.extend(segments)
+
+    def finish(self) -> list:
+        """Write the last segment and return every segment written, uncommitted."""
+        self._check_state()
+        if self._added:
+            self.done.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._finish()
+        return self.done
+
+    def commit(self, mergetype=None, optimize=None, merge=None) -> None:
+        self._check_state()
+        final = self._merge_segments(mergetype or merge_small, optimize, merge)
+        final.extend(self.done)
+        if self._added:
+            final.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(final)
+        self._finish()
+
+    def cancel(self) -> None:
+        super().cancel()
+        remove_segments(self.storage, self.done)
+
+
+def remove_segments(storage, segments) -> None:
+    """Delete the files of uncommitted segments (best effort: the next commit
+    removes whatever is left)."""
+    names = {s.segment_id() for s in segments}
+    for filename in list(storage):
+        if any(filename.startswith(name) for name in names):
+            with contextlib.suppress(OSError):
+                storage.delete_file(filename)

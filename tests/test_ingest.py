@@ -600,3 +600,53 @@ def test_wait_option_waits_for_the_running_ingest(index_dir, tmp_path):
     )
     assert result.stdout == "indexed 2 paragraphs from 1 documents\n"
     assert_holds(index_dir, [*BASE, *NEW, doc])
+
+
+# -- segments and worker processes -------------------------------------------------
+
+#: Real documents of every kind the parallel and multi-segment tests compare.
+MIXED = [FRENCH, *sorted((RESOLUTIONS / "en-md").glob("*.md"))[:20], *TXT[:30], CORPUS / "udhr"]
+MORE_QUERIES = [*QUERIES, '"United Nations"', "coopér*", "droits de l'homme", "human rights"]
+
+
+def everything(index_dir: Path) -> tuple:
+    """What the index holds and answers: every paragraph's stored fields, and hits."""
+    with open_index(index_dir) as ix:
+        s = ix.searcher()
+        stored = sorted(
+            sorted(s.stored_fields(d).items())
+            for d in range(s.doc_count_all())
+            if not s.reader().is_deleted(d)
+        )
+        hits = [
+            [(h.symbol, h.paragraph, h.score) for h in ix.search(q, limit=20)] for q in MORE_QUERIES
+        ]
+    return stored, hits
+
+
+def segments(index_dir: Path) -> int:
+    from whoosh.index import open_dir
+
+    return len(open_dir(str(index_dir))._segments())
+
+
+def test_a_large_ingest_in_several_segments_answers_as_one(tmp_path, corpus, monkeypatch):
+    assert ingest(MIXED, tmp_path / "one").ok
+    monkeypatch.setattr("search.writing.SEGMENT_MB", 0.5)
+    assert ingest(MIXED, tmp_path / "many").ok
+    assert segments(tmp_path / "one") == 1
+    assert segments(tmp_path / "many") > 3
+    assert everything(tmp_path / "many") == everything(tmp_path / "one")
+    # later changes and removals reach documents in any segment
+    a, b = (resolution(tmp_path / "in" / f"A_RES_99_{n}.md", f"A/RES/99/{n}") for n in (1, 2))
+    assert ingest([*MIXED, a, b], tmp_path / "many").documents == 2
+    resolution(a, "A/RES/99/1", "Decides to count the wombats;")
+    b.unlink()
+    report = ingest([*MIXED, a], tmp_path / "many", prune=True)
+    assert (report.documents, report.removed) == (1, 1)
+    with open_index(tmp_path / "many") as ix:
+        assert [(h.symbol, h.paragraph) for h in ix.search("wombats")] == [("A/RES/99/1", "OP1")]
+        assert {h.symbol for h in ix.search("quokka")} == {"A/RES/99/1"}
+    stored, _hits = everything(tmp_path / "many")
+    kept = [f for f in stored if dict(f)["symbol"] != "A/RES/99/1"]
+    assert kept == everything(tmp_path / "one")[0]
