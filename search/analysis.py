@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -56,6 +57,7 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
+from whoosh.analysis.acore import Token
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 #: UN symbols (A/RES/58/220, 57/263), single CJK characters, and words with their
@@ -96,6 +98,8 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß"
 class ApostropheFilter(Filter):
     """Write the typographic apostrophe ’ as ' so that both spell the same word."""
 
+    per_token = True
+
     def __call__(self, tokens):
         for t in tokens:
             if "’" in t.text:
@@ -109,6 +113,8 @@ class ElisionFilter(Filter):
     "aujourd'hui" is left whole.
     """
 
+    per_token = True
+
     def __call__(self, tokens):
         for t in tokens:
             if "'" in t.text:
@@ -118,6 +124,8 @@ class ElisionFilter(Filter):
 
 class PossessiveFilter(Filter):
     """Strip English possessives: Secretary-General's → Secretary-General, States' → States."""
+
+    per_token = True
 
     def __call__(self, tokens):
         for t in tokens:
@@ -142,6 +150,8 @@ def fold(text: str) -> str:
 
 class FoldFilter(Filter):
     """Accent-insensitive matching: fold each token (see :func:`fold`)."""
+
+    per_token = True
 
     def __call__(self, tokens):
         for t in tokens:
@@ -188,6 +198,8 @@ def pair_term(first: str, second: str, gap: int = 1) -> str:
 class KeepWordFilter(Filter):
     """Remember each token's folded spelling before stemming (``t.word``)."""
 
+    per_token = True
+
     def __call__(self, tokens):
         for t in tokens:
             t.word = t.text
@@ -206,30 +218,38 @@ class IndexTermsFilter(Filter):
     def __init__(self, common: frozenset[str] = frozenset()) -> None:
         self.common = common
 
-    def __call__(self, tokens):
+    def terms(self, words):
+        """The ``(term, position)`` pairs for ``(stem, word, position)`` triples, in order."""
         common = self.common
         prev_text = prev_pos = None
         last = -1  # position of the previous token, stop words aside
-        for t in tokens:
-            text, pos = t.text, t.pos
+        for text, word, pos in words:
             for gap in range(last + 1, pos):
-                stop = t.copy()
-                stop.text, stop.pos = STOP_MARK, gap
-                yield stop
+                yield STOP_MARK, gap
             last = pos
-            yield t
-            word = t.copy()
-            word.text = WORD_MARK + t.word
-            yield word
+            yield text, pos
+            yield WORD_MARK + word, pos
             if text not in common:
                 prev_text = None
                 continue
             if prev_text is not None and pos - prev_pos <= MAX_PAIR_GAP:
-                pair = t.copy()
-                pair.text = pair_term(prev_text, text, pos - prev_pos)
-                pair.pos = prev_pos
-                yield pair
+                yield pair_term(prev_text, text, pos - prev_pos), prev_pos
             prev_text, prev_pos = text, pos
+
+    def __call__(self, tokens):
+        current = None
+
+        def words():
+            nonlocal current
+            for t in tokens:
+                current = t
+                yield t.text, t.word, t.pos
+
+        # terms() is lazy: each term comes while its token is the current one
+        for text, pos in self.terms(words()):
+            t = current.copy()
+            t.text, t.pos = text, pos
+            yield t
 
 
 class SymbolSafeStemFilter(StemFilter):
@@ -304,3 +324,98 @@ def chain_name(lang: str) -> str:
 def tokens(name: str, text: str) -> list[str]:
     """The indexed terms of ``text`` under chain ``name`` (stop words left out)."""
     return [t.text for t in analyzer(name)(text, removestops=True)]
+
+
+# -- the index chain, fast ------------------------------------------------------------
+
+
+def _per_token(f) -> bool:
+    """Whether filter ``f`` maps each token on its own, whatever the tokens around it,
+    so that what it makes of a token can be remembered."""
+    if isinstance(f, StopFilter):
+        return not f.renumber
+    return isinstance(f, (LowercaseFilter, StemFilter)) or getattr(f, "per_token", False)
+
+
+class IndexTerms:
+    """The ``(term, position)`` pairs an index chain gives for a text, computed fast.
+
+    The chain is run once per distinct token: its tokenizer's matches go one at a
+    time through its per-token filters, and what comes out (the stem and the word
+    as written, or nothing for a stop word) is remembered.  :meth:`IndexTermsFilter.terms`,
+    the chain's last step, then makes the terms of the text from those.
+    """
+
+    MEMO = 500_000
+
+    def __init__(self, chain: Analyzer) -> None:
+        tokenizer, *filters, last = chain.items
+        self._findall = tokenizer.expression.findall
+        self._filters = filters
+        self._terms = last.terms
+        self._memo: dict[str, tuple] = {}
+
+    def _word(self, raw: str) -> tuple:
+        t = Token(positions=True, chars=False, removestops=True, mode="index", boosts=True)
+        t.text, t.boost, t.stopped, t.pos = raw, 1.0, False, 0
+        tokens = iter((t,))
+        for f in self._filters:
+            tokens = f(tokens)
+        return tuple((x.text, x.word, x.pos) for x in tokens)
+
+    def __call__(self, text: str):
+        memo = self._memo
+        if len(memo) > self.MEMO:
+            memo.clear()
+
+        def words():
+            for pos, raw in enumerate(self._findall(text)):
+                got = memo.get(raw)
+                if got is None:
+                    got = memo[raw] = self._word(raw)
+                for stem, word, shift in got:
+                    yield stem, word, pos + shift
+
+        return self._terms(words())
+
+
+_FAST: dict[int, tuple[weakref.ref, IndexTerms | None]] = {}
+
+
+def fast_index_terms(chain) -> IndexTerms | None:
+    """An :class:`IndexTerms` for ``chain`` if it is an index chain (a regular
+    expression tokenizer, per-token filters, :class:`IndexTermsFilter`), else None."""
+    key = id(chain)
+    found = _FAST.get(key)
+    if found is not None and found[0]() is chain:
+        return found[1]
+    items = getattr(chain, "items", None)
+    fast = None
+    if (
+        items
+        and len(items) >= 2
+        and isinstance(items[0], RegexTokenizer)
+        and not items[0].gaps
+        and items[0].expression.groups == 0
+        and isinstance(items[-1], IndexTermsFilter)
+        and all(_per_token(f) for f in items[1:-1])
+    ):
+        fast = IndexTerms(chain)
+    _FAST[key] = (weakref.ref(chain, lambda _ref: _FAST.pop(key, None)), fast)
+    return fast
+
+
+def index_positions(chain, text: str) -> dict[str, list[int]] | None:
+    """The positions of each term ``chain`` indexes for ``text`` (None if ``chain``
+    has no fast path): what Whoosh's positions format gathers from the chain."""
+    fast = fast_index_terms(chain)
+    if fast is None:
+        return None
+    poses: dict[str, list[int]] = {}
+    for term, pos in fast(text):
+        got = poses.get(term)
+        if got is None:
+            poses[term] = [pos]
+        else:
+            got.append(pos)
+    return poses

