@@ -108,3 +108,44 @@ print(json.dumps({"hits": len(hits), "first": hits[0].symbol}))
     )
     assert got["hits"] > 0
     assert got["first"] == "A/RES/58/220"
+
+
+def test_segment_files_read_as_bytesio_reads_without_copying():
+    import io
+    import mmap
+    import pickle
+    import tempfile
+
+    from search._whoosh import PEEK_BYTES, _MappedFile, _MapView
+
+    objs = [{"text": "x" * n, "n": n} for n in (0, 10, PEEK_BYTES, 3 * PEEK_BYTES)]
+    data = b"head\nline two\n" + b"".join(pickle.dumps(o, -1) for o in objs)
+    with tempfile.TemporaryFile() as f:
+        f.write(data)
+        f.flush()
+        source = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        view, ref = _MapView(memoryview(source)), io.BytesIO(data)
+        for file in (view, ref):
+            file.readline()
+        assert view.readline() == ref.readline()
+        assert view.tell() == ref.tell()
+        for _ in objs:
+            assert pickle.load(view) == pickle.load(ref)
+            assert view.tell() == ref.tell()
+        assert view.read() == ref.read() == b""
+        for offset, whence in ((3, 0), (2, 1), (-5, 2)):
+            assert view.seek(offset, whence) == ref.seek(offset, whence)
+            assert view.read(4) == ref.read(4)
+        view.seek(0)
+        assert view.peek(4)[:4] == b"head" and view.tell() == 0
+        buf = bytearray(6)
+        assert view.readinto(buf) == 6 and bytes(buf) == b"head\nl"
+
+        mapped = _MappedFile(memoryview(source), name="segment")
+        assert mapped.get(5, 8) == b"line two"
+        mapped.seek(5)
+        assert mapped.read(4) == b"line" and mapped.tell() == 9
+        mapped.close()
+        assert view.closed is False and mapped.file.closed
+        view.close()
+        assert view.closed
