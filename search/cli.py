@@ -7,8 +7,6 @@ errors exit 2.  The library is imported lazily so that ``--help`` is instant.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import sys
 
 import click
@@ -45,6 +43,9 @@ def _index_option(f):
 
 
 def _dump_json(items) -> None:
+    import dataclasses
+    import json
+
     data = [dataclasses.asdict(i) for i in items]
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
