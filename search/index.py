@@ -24,7 +24,7 @@ from whoosh import fields, formats, scoring
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.collectors import TimeLimit, TopCollector
-from whoosh.index import EmptyIndexError, exists_in
+from whoosh.index import EmptyIndexError
 from whoosh.index import open_dir as _open_dir
 from whoosh.util.numeric import byte_to_length
 
@@ -163,9 +163,10 @@ _BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dt
 def open_index(index_dir: str | os.PathLike | None = None) -> Index:
     """Open an existing index for searching; raise :class:`IndexNotFoundError` if none."""
     path = Path(index_dir) if index_dir is not None else default_index_dir()
-    if not path.is_dir() or not exists_in(str(path)):
+    if not path.is_dir():
         raise IndexNotFoundError(f"no index in {path}/")
     try:
+        # not exists_in(): it opens the index too, reading its schema twice
         ix = _open_dir(str(path))
     except EmptyIndexError:
         raise IndexNotFoundError(f"no index in {path}/") from None
