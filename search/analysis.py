@@ -337,6 +337,51 @@ def _per_token(f) -> bool:
     return isinstance(f, (LowercaseFilter, StemFilter)) or getattr(f, "per_token", False)
 
 
+class _Memo:
+    """What a chain's per-token filters make of each distinct raw token: the chain
+    is run on that one token, once, and its output remembered as ``attrs`` tuples
+    (positions relative to the token's)."""
+
+    SIZE = 500_000
+
+    def __init__(self, filters, attrs: tuple[str, ...]) -> None:
+        self._filters = filters
+        self._attrs = attrs
+        self._memo: dict[str, tuple] = {}
+
+    def __call__(self, raw: str) -> tuple:
+        got = self._memo.get(raw)
+        if got is None:
+            if len(self._memo) > self.SIZE:
+                self._memo.clear()
+            got = self._memo[raw] = self._run(raw)
+        return got
+
+    def _run(self, raw: str) -> tuple:
+        t = Token(positions=True, chars=False, removestops=True, mode="index", boosts=True)
+        t.text, t.boost, t.stopped, t.pos = raw, 1.0, False, 0
+        tokens = iter((t,))
+        for f in self._filters:
+            tokens = f(tokens)
+        return tuple(tuple(getattr(x, a) for a in self._attrs) for x in tokens)
+
+
+def _fast_chain(chain, last=None) -> bool:
+    """Whether ``chain`` is a regular-expression tokenizer followed by per-token
+    filters (and, if given, ends with a filter of type ``last``)."""
+    items = getattr(chain, "items", None)
+    if not items or not isinstance(items[0], RegexTokenizer):
+        return False
+    if items[0].gaps or items[0].expression.groups != 0:
+        return False
+    middle = items[1:]
+    if last is not None:
+        if len(items) < 2 or not isinstance(items[-1], last):
+            return False
+        middle = items[1:-1]
+    return all(_per_token(f) for f in middle)
+
+
 class IndexTerms:
     """The ``(term, position)`` pairs an index chain gives for a text, computed fast.
 
@@ -346,37 +391,50 @@ class IndexTerms:
     the chain's last step, then makes the terms of the text from those.
     """
 
-    MEMO = 500_000
-
     def __init__(self, chain: Analyzer) -> None:
         tokenizer, *filters, last = chain.items
         self._findall = tokenizer.expression.findall
-        self._filters = filters
+        self._memo = _Memo(filters, ("text", "word", "pos"))
         self._terms = last.terms
-        self._memo: dict[str, tuple] = {}
-
-    def _word(self, raw: str) -> tuple:
-        t = Token(positions=True, chars=False, removestops=True, mode="index", boosts=True)
-        t.text, t.boost, t.stopped, t.pos = raw, 1.0, False, 0
-        tokens = iter((t,))
-        for f in self._filters:
-            tokens = f(tokens)
-        return tuple((x.text, x.word, x.pos) for x in tokens)
 
     def __call__(self, text: str):
         memo = self._memo
-        if len(memo) > self.MEMO:
-            memo.clear()
 
         def words():
             for pos, raw in enumerate(self._findall(text)):
-                got = memo.get(raw)
-                if got is None:
-                    got = memo[raw] = self._word(raw)
-                for stem, word, shift in got:
+                for stem, word, shift in memo(raw):
                     yield stem, word, pos + shift
 
         return self._terms(words())
+
+
+@cache
+def char_tokens(name: str):
+    """``text -> [(term, position, startchar, endchar)]`` for :func:`analyzer` chain
+    ``name`` with stop words left out: what ``analyzer(name)(text, positions=True,
+    chars=True, removestops=True)`` gives, from remembered tokens.
+
+    >>> char_tokens("fr")("L'Assemblée générale")
+    [('assemble', 0, 0, 11), ('general', 1, 12, 20)]
+    """
+    chain = analyzer(name)
+    if not _fast_chain(chain):
+        return lambda text: [
+            (t.text, t.pos, t.startchar, t.endchar)
+            for t in chain(text, positions=True, chars=True, removestops=True)
+        ]
+    tokenizer, *filters = chain.items
+    finditer = tokenizer.expression.finditer
+    memo = _Memo(filters, ("text", "pos"))
+
+    def run(text: str) -> list[tuple[str, int, int, int]]:
+        out = []
+        for pos, m in enumerate(finditer(text)):
+            for term, shift in memo(m.group()):
+                out.append((term, pos + shift, m.start(), m.end()))
+        return out
+
+    return run
 
 
 _FAST: dict[int, tuple[weakref.ref, IndexTerms | None]] = {}
@@ -389,18 +447,7 @@ def fast_index_terms(chain) -> IndexTerms | None:
     found = _FAST.get(key)
     if found is not None and found[0]() is chain:
         return found[1]
-    items = getattr(chain, "items", None)
-    fast = None
-    if (
-        items
-        and len(items) >= 2
-        and isinstance(items[0], RegexTokenizer)
-        and not items[0].gaps
-        and items[0].expression.groups == 0
-        and isinstance(items[-1], IndexTermsFilter)
-        and all(_per_token(f) for f in items[1:-1])
-    ):
-        fast = IndexTerms(chain)
+    fast = IndexTerms(chain) if _fast_chain(chain, IndexTermsFilter) else None
     _FAST[key] = (weakref.ref(chain, lambda _ref: _FAST.pop(key, None)), fast)
     return fast
 

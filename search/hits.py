@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .analysis import ELISION, POSSESSIVE, analyzer, fold
+from .analysis import ELISION, POSSESSIVE, char_tokens, fold
 from .query import Phrase, Prefix, Word, analyze, phrase_starts, sequence_starts
 
 
@@ -192,10 +192,7 @@ def find_matches(text: str, chain: str, leaves: list) -> tuple[tuple[int, int], 
     >>> [text[a:b] for a, b in find_matches(text, "fr", [Word("assemblee")])]
     ['Assemblée']
     """
-    toks = [
-        (t.text, t.pos, *_word_span(text, t.startchar, t.endchar))
-        for t in analyzer(chain)(text, positions=True, chars=True, removestops=True)
-    ]
+    toks = [(t, pos, *_word_span(text, a, b)) for t, pos, a, b in char_tokens(chain)(text)]
     if not toks:
         return ()
     by_pos = {pos: (start, end) for _, pos, start, end in toks}

@@ -45,7 +45,7 @@ from .analysis import (
     MAX_PAIR_GAP,
     STOP_MARK,
     WORD_MARK,
-    analyzer,
+    char_tokens,
     common_stems,
     fold,
     pair_term,
@@ -414,7 +414,7 @@ def phrase_starts(positions: list[set[int]], offsets: list[int], slop: int) -> l
 def analyze(chain: str, text: str) -> list[tuple[str, int]]:
     """Terms and positions of ``text`` under an analysis chain (stop words dropped,
     their positions kept)."""
-    return [(t.text, t.pos) for t in analyzer(chain)(text, positions=True, removestops=True)]
+    return [(t, pos) for t, pos, _, _ in char_tokens(chain)(text)]
 
 
 def _text_query(field: str, chain: str, text: str, slop: int = 0) -> wq.Query | None:

