@@ -4,15 +4,18 @@ Imports.  ``whoosh.compat`` does ``from urllib.request import urlretrieve``
 (urllib.request brings http.client, email, ssl…: about 60 ms of start-up) and
 never calls it;
 ``whoosh.reading`` imports the ``cached_property`` package, which imports
-``asyncio`` (about 30 ms) only to ask whether a cached function is a coroutine.
+``asyncio`` (about 30 ms) only to ask whether a cached function is a coroutine;
+``whoosh.query.terms`` imports ``whoosh.lang.morph_en`` (5 ms of regular
+expressions) for the ``Variations`` query, which unsearch does not use.
 
-Importing this module, before anything else imports Whoosh, loads those two
+Importing this module, before anything else imports Whoosh, loads those
 modules against small stand-ins, then takes the stand-ins out of ``sys.modules``:
-any later ``import urllib.request`` or ``import asyncio`` gets the real package.
-The stand-ins stay bound only inside ``whoosh.compat`` and ``cached_property``,
-and behave as the real functions do:
+any later ``import urllib.request``, ``import asyncio`` or ``import
+whoosh.lang.morph_en`` gets the real module.  The stand-ins stay bound only
+inside ``whoosh.compat``, ``cached_property`` and ``whoosh.query.terms``, and
+behave as the real functions do:
 
-* ``urlretrieve`` imports and calls the real one;
+* ``urlretrieve`` and ``variations`` import and call the real ones;
 * ``iscoroutinefunction`` answers as asyncio's does (``inspect`` decides, unless
   asyncio is loaded after all, then asyncio does), and every other attribute is
   read from the real asyncio, imported on first use.
@@ -32,7 +35,7 @@ The modules that import Whoosh (:mod:`search.analysis`, :mod:`search.query`,
 from __future__ import annotations
 
 import sys
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from io import RawIOBase
 from types import ModuleType
 
@@ -61,32 +64,52 @@ def _asyncio_getattr(name: str):
     return getattr(importlib.import_module("asyncio"), name)
 
 
-_urllib_request = ModuleType("urllib.request", "Stand-in: see search._whoosh.")
-_urllib_request.urlretrieve = _urlretrieve
-_asyncio = ModuleType("asyncio", "Stand-in: see search._whoosh.")
-_asyncio.iscoroutinefunction = _iscoroutinefunction
-_asyncio.__getattr__ = _asyncio_getattr
+def _variations(word):
+    from whoosh.lang.morph_en import variations
+
+    return variations(word)
+
+
+def _stand_in(name: str, **attrs) -> ModuleType:
+    module = ModuleType(name, "Stand-in: see search._whoosh.")
+    vars(module).update(attrs)
+    return module
+
+
+_urllib_request = _stand_in("urllib.request", urlretrieve=_urlretrieve)
+_asyncio = _stand_in(
+    "asyncio", iscoroutinefunction=_iscoroutinefunction, __getattr__=_asyncio_getattr
+)
+_morph_en = _stand_in("whoosh.lang.morph_en", variations=_variations)
+
+
+@contextmanager
+def _standing_in(*pairs: tuple[ModuleType, str]):
+    """Put each stand-in in ``sys.modules`` unless its module, or the module that
+    would import it (the string of its pair), is imported already; take them out
+    again on leaving."""
+    placed = [m for m, user in pairs if m.__name__ not in sys.modules and user not in sys.modules]
+    for module in placed:
+        sys.modules[module.__name__] = module
+    try:
+        yield
+    finally:
+        for module in placed:
+            if sys.modules.get(module.__name__) is module:
+                del sys.modules[module.__name__]
+            parent, _, child = module.__name__.rpartition(".")
+            if getattr(sys.modules.get(parent), child, None) is module:
+                delattr(sys.modules[parent], child)
 
 
 def _import_whoosh() -> None:
-    stand_ins = {}
-    if "whoosh.compat" not in sys.modules and "urllib.request" not in sys.modules:
-        stand_ins["urllib.request"] = _urllib_request
-    if "cached_property" not in sys.modules and "asyncio" not in sys.modules:
-        stand_ins["asyncio"] = _asyncio
-    sys.modules.update(stand_ins)
-    try:
-        import whoosh.compat  # noqa: F401
+    with _standing_in((_urllib_request, "whoosh.compat"), (_asyncio, "cached_property")):
+        import whoosh.compat
 
         with suppress(ImportError):  # a Whoosh that does without it
             import cached_property  # noqa: F401
-    finally:
-        for name, module in stand_ins.items():
-            if sys.modules.get(name) is module:
-                del sys.modules[name]
-        urllib = sys.modules.get("urllib")
-        if getattr(urllib, "request", None) is _urllib_request:
-            del urllib.request
+    with _standing_in((_morph_en, "whoosh.query.terms")):
+        import whoosh.query  # noqa: F401
 
 
 _import_whoosh()

@@ -28,9 +28,10 @@ def test_later_imports_get_the_real_modules():
         """
 import json, sys
 import search.index
-shimmed = [m for m in ("urllib.request", "asyncio") if m in sys.modules]
+shimmed = [m for m in ("urllib.request", "asyncio", "whoosh.lang.morph_en") if m in sys.modules]
 import urllib.request, asyncio
-import whoosh.compat
+import whoosh.compat, whoosh.query.terms
+from whoosh.lang import morph_en
 print(json.dumps({
     "shimmed": shimmed,
     "urllib": urllib.request.__file__,
@@ -39,6 +40,8 @@ print(json.dumps({
     "asyncio": asyncio.__file__,
     "run": callable(asyncio.run),
     "urlretrieve": whoosh.compat.urlretrieve.__module__,
+    "morph_en": morph_en.__file__,
+    "variations": sorted(whoosh.query.terms.variations("cooperate"))[:2],
 }))
 """
     )
@@ -48,6 +51,8 @@ print(json.dumps({
     assert got["asyncio"].endswith(os.path.join("asyncio", "__init__.py"))
     assert got["run"]
     assert got["urlretrieve"] == "search._whoosh"
+    assert got["morph_en"].endswith(os.path.join("lang", "morph_en.py"))
+    assert got["variations"] == ["cooperate", "cooperated"]
 
 
 def test_cached_property_still_tells_coroutines_apart():
