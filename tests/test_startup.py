@@ -154,3 +154,25 @@ def test_segment_files_read_as_bytesio_reads_without_copying():
         assert view.closed is False and mapped.file.closed
         view.close()
         assert view.closed
+
+
+def test_a_search_imports_only_what_it_needs(sample_index):
+    got = _run(
+        """
+import sys
+from search.cli import main
+try:
+    main(["coopération triangulaire"], prog_name="unsearch")
+except SystemExit as exc:
+    code = exc.code
+unwanted = ("json", "pdfminer", "bs4", "urllib.request", "asyncio",
+            "http", "email", "ssl", "search.ingestion", "search.documents", "search.writing",
+            "search.sources", "search.paragraphs", "whoosh.lang.morph_en")
+loaded = sorted(m for m in sys.modules if any(m == u or m.startswith(u + ".") for u in unwanted))
+import json
+print()
+print(json.dumps({"code": code, "loaded": loaded}))
+""",
+        UNSEARCH_INDEX=str(sample_index),
+    )
+    assert got == {"code": 0, "loaded": []}
