@@ -4,10 +4,11 @@ Whoosh's own codec pickles each block of 128 postings as a tuple of Python ints,
 floats and position strings; decoding costs about 0.4 µs a posting, so merely
 reading the 300,000 postings of a common word took longer than a query may.
 :class:`ArrayCodec` keeps Whoosh's term dictionary, segments and files and
-changes only how one term's postings are written: document numbers (delta-coded
-``uint32``) and weights (``float32``) as two compressed arrays, which numpy reads
-in milliseconds, and positions in compressed chunks of :data:`CHUNK` postings,
-decoded only for the documents a phrase has to check.
+changes only how one term's postings are written: document numbers (as gaps) and
+weights (term frequencies) as two plain arrays of the narrowest integers that hold
+them, which numpy reads as fast as memory copies, and positions in compressed
+chunks of :data:`CHUNK` postings, decoded only for the documents a phrase has to
+check.
 
 Whoosh's matchers still work on these postings (:class:`ArrayMatcher`), so every
 query Whoosh can run, runs; :mod:`search.matching` reads the arrays directly.
@@ -24,12 +25,13 @@ from whoosh.codec import whoosh3
 from whoosh.matching import LeafMatcher, NullMatcher, ReadTooFar
 from whoosh.system import emptybytes
 
-MAGIC = b"UNP1"
+MAGIC = b"UNP2"
 #: Postings per positions chunk: a phrase check decompresses one chunk per candidate.
 CHUNK = 128
-_HEADER = struct.Struct("<IBIII")  # count, weight kind, ids bytes, weights bytes, chunks
-_ALL_ONE, _CONSTANT, _ARRAY = 0, 1, 2
-_LEVEL = 1  # zlib level: 3 buys a few per cent of space for much slower writing
+# count, first id, id delta width, weight kind, positions chunks
+_HEADER = struct.Struct("<IIBBI")
+_ALL_ONE, _CONSTANT, _SMALL, _FLOAT = 0, 1, 2, 3
+_LEVEL = 1  # zlib level of the positions: 3 buys a few per cent of space for slower writing
 
 
 class ArrayCodec(whoosh3.W3Codec):
@@ -43,10 +45,8 @@ class ArrayCodec(whoosh3.W3Codec):
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():
             return super().postings_reader(dbfile, terminfo, format_, term, scorer)
-        offset, length = terminfo.extent()
-        if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it unpacked
-            length = length[0]
-        postings = Postings(dbfile.get(offset, length), format_.fixed_value_size() == 0)
+        offset, _length = terminfo.extent()
+        postings = Postings(dbfile, offset, format_.fixed_value_size() == 0)
         return ArrayMatcher(postings, format_, term=term, scorer=scorer)
 
 
@@ -125,22 +125,30 @@ class ArrayPostingsWriter:
 def encode_postings(ids, weights, values) -> bytes:
     """The bytes of one posting list; :class:`Postings` reads them back.
 
-    >>> p = Postings(encode_postings([3, 7, 20], [1.0, 2.0, 1.0], [b"a", b"bc", b""]))
+    Document numbers are stored as gaps in the narrowest unsigned integers that
+    hold them, and weights (term frequencies) as bytes where they are small whole
+    numbers; neither is compressed, so that reading them is a copy, not a decoding.
+
+    >>> p = Postings.from_bytes(encode_postings([3, 7, 300], [1.0, 2.0, 1.0], [b"a", b"bc", b""]))
     >>> p.ids.tolist(), p.weights.tolist(), [p.value(i) for i in range(3)]
-    ([3, 7, 20], [1.0, 2.0, 1.0], [b'a', b'bc', b''])
+    ([3, 7, 300], [1.0, 2.0, 1.0], [b'a', b'bc', b''])
     """
     count = len(ids)
     id_array = np.asarray(ids, dtype=np.int64)
-    deltas = np.diff(id_array, prepend=0).astype("<u4")
-    idbytes = zlib.compress(deltas.tobytes(), _LEVEL)
+    gaps = np.diff(id_array)
+    widest = int(gaps.max()) if count > 1 else 0
+    width = 1 if widest < 1 << 8 else 2 if widest < 1 << 16 else 4
+    idbytes = gaps.astype(f"<u{width}").tobytes()
     weight_array = np.asarray(weights, dtype="<f4")
     first = weight_array[0]
     if (weight_array == 1.0).all():
         kind, wbytes = _ALL_ONE, b""
     elif (weight_array == first).all():
         kind, wbytes = _CONSTANT, first.tobytes()
+    elif (weight_array <= 255).all() and (weight_array == np.floor(weight_array)).all():
+        kind, wbytes = _SMALL, weight_array.astype("u1").tobytes()
     else:
-        kind, wbytes = _ARRAY, zlib.compress(weight_array.tobytes(), _LEVEL)
+        kind, wbytes = _FLOAT, weight_array.tobytes()
     chunks = []
     if any(values):
         for start in range(0, count, CHUNK):
@@ -148,42 +156,84 @@ def encode_postings(ids, weights, values) -> bytes:
             lengths = np.fromiter(map(len, part), dtype="<u4", count=len(part))
             chunks.append(zlib.compress(lengths.tobytes() + emptybytes.join(part), _LEVEL))
     table = np.cumsum([0] + [len(c) for c in chunks], dtype=np.int64).astype("<u4")
-    header = _HEADER.pack(count, kind, len(idbytes), len(wbytes), len(chunks))
+    header = _HEADER.pack(count, int(id_array[0]), width, kind, len(chunks))
     return emptybytes.join(
         [MAGIC, header, idbytes, wbytes, table.tobytes() if chunks else b"", *chunks]
     )
 
 
-class Postings:
-    """One term's postings in one segment: ``ids`` and ``weights`` as numpy arrays,
-    encoded position values by posting index."""
+class _Bytes:
+    """A bytes object with the ``get(offset, length)`` of a Whoosh file."""
 
-    __slots__ = ("_chunks", "_data", "_table", "_values_at", "count", "ids", "weights")
-
-    def __init__(self, data, no_values: bool = False) -> None:
-        data = bytes(data)
-        if data[:4] != MAGIC:
-            raise ValueError("not an unsearch posting list")
-        count, kind, nid, nweight, nchunks = _HEADER.unpack_from(data, 4)
-        pos = 4 + _HEADER.size
-        self.count = count
-        deltas = np.frombuffer(zlib.decompress(data[pos : pos + nid]), dtype="<u4")
-        self.ids = np.cumsum(deltas, dtype=np.int64)
-        pos += nid
-        if kind == _ALL_ONE:
-            self.weights = np.ones(count)
-        elif kind == _CONSTANT:
-            self.weights = np.full(count, np.frombuffer(data, "<f4", 1, pos)[0], dtype=np.float64)
-        else:
-            raw = zlib.decompress(data[pos : pos + nweight])
-            self.weights = np.frombuffer(raw, dtype="<f4").astype(np.float64)
-        pos += nweight
-        self._table = np.frombuffer(data, "<u4", nchunks + 1, pos) if nchunks else None
-        self._values_at = pos + 4 * (nchunks + 1)
+    def __init__(self, data: bytes) -> None:
         self._data = data
+
+    def get(self, offset: int, length: int) -> bytes:
+        return self._data[offset : offset + length]
+
+
+class Postings:
+    """One term's postings in one segment, read from ``dbfile`` at ``offset``:
+    ``ids`` and ``weights`` as numpy arrays, encoded position values by posting
+    index.  Only what is used is read: weights on first use, positions by chunk."""
+
+    __slots__ = (
+        "_chunks",
+        "_dbfile",
+        "_table",
+        "_values_at",
+        "_weight_kind",
+        "_weights",
+        "_weights_at",
+        "count",
+        "ids",
+    )
+
+    def __init__(self, dbfile, offset: int, no_values: bool = False) -> None:
+        head = dbfile.get(offset, 4 + _HEADER.size)
+        if head[:4] != MAGIC:
+            raise ValueError("not an unsearch posting list")
+        count, first, width, kind, nchunks = _HEADER.unpack_from(head, 4)
+        pos = offset + 4 + _HEADER.size
+        self.count = count
+        self.ids = np.empty(count, dtype=np.int64)
+        self.ids[0] = first
+        if count > 1:
+            gaps = np.frombuffer(dbfile.get(pos, width * (count - 1)), dtype=f"<u{width}")
+            np.cumsum(gaps, dtype=np.int64, out=self.ids[1:])
+            self.ids[1:] += first
+        pos += width * (count - 1)
+        self._dbfile = dbfile
+        self._weight_kind = kind
+        self._weights_at = pos
+        self._weights = None
+        pos += {_ALL_ONE: 0, _CONSTANT: 4, _SMALL: count, _FLOAT: 4 * count}[kind]
+        self._table = None
+        if nchunks and not no_values:
+            self._table = np.frombuffer(dbfile.get(pos, 4 * (nchunks + 1)), dtype="<u4")
+        self._values_at = pos + 4 * (nchunks + 1)
         self._chunks: dict[int, list[bytes]] = {}
-        if no_values:
-            self._table = None
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Postings:
+        return cls(_Bytes(data), 0)
+
+    @property
+    def weights(self) -> np.ndarray:
+        if self._weights is None:
+            kind, count, at = self._weight_kind, self.count, self._weights_at
+            if kind == _ALL_ONE:
+                self._weights = np.ones(count)
+            elif kind == _CONSTANT:
+                value = np.frombuffer(self._dbfile.get(at, 4), dtype="<f4")[0]
+                self._weights = np.full(count, value, dtype=np.float64)
+            elif kind == _SMALL:
+                raw = np.frombuffer(self._dbfile.get(at, count), dtype="u1")
+                self._weights = raw.astype(np.float64)
+            else:
+                raw = np.frombuffer(self._dbfile.get(at, 4 * count), dtype="<f4")
+                self._weights = raw.astype(np.float64)
+        return self._weights
 
     def value(self, i: int) -> bytes:
         """The encoded value (positions) of posting ``i``."""
@@ -195,9 +245,10 @@ class Postings:
         return chunk[i % CHUNK]
 
     def _read_chunk(self, c: int) -> list[bytes]:
-        start = self._values_at + int(self._table[c])
-        end = self._values_at + int(self._table[c + 1])
-        raw = zlib.decompress(self._data[start:end])
+        start = int(self._table[c])
+        raw = zlib.decompress(
+            self._dbfile.get(self._values_at + start, int(self._table[c + 1]) - start)
+        )
         n = min(CHUNK, self.count - c * CHUNK)
         ends = np.cumsum(np.frombuffer(raw, "<u4", n), dtype=np.int64) + 4 * n
         starts = np.concatenate(([4 * n], ends[:-1]))

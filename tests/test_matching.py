@@ -125,13 +125,27 @@ def test_postings_round_trip_with_positions_chunks():
     ids = list(range(0, 3000, 3))
     weights = [float(1 + i % 4) for i in range(len(ids))]
     values = [f"v{i}".encode() for i in range(len(ids))]
-    p = Postings(encode_postings(ids, weights, values))
+    p = Postings.from_bytes(encode_postings(ids, weights, values))
     assert p.ids.tolist() == ids
     assert p.weights.tolist() == weights
     assert [p.value(i) for i in (0, 127, 128, 999)] == [b"v0", b"v127", b"v128", b"v999"]
 
 
-def test_postings_with_constant_weights():
-    p = Postings(encode_postings([5, 9], [2.0, 2.0], [b"", b""]))
-    assert p.weights.tolist() == [2.0, 2.0]
-    assert p.value(1) == b""
+@pytest.mark.parametrize("gap", [1, 255, 256, 65_535, 65_536, 3_000_000])
+def test_postings_keep_every_gap_width(gap):
+    ids = [7, 7 + gap, 7 + 2 * gap + 1]
+    assert Postings.from_bytes(encode_postings(ids, [1.0] * 3, [b""] * 3)).ids.tolist() == ids
+
+
+@pytest.mark.parametrize(
+    "weights", [[2.0, 2.0, 2.0], [1.0, 3.0, 255.0], [1.0, 256.0, 2.0], [0.5, 1.0, 1.5]]
+)
+def test_postings_keep_weights(weights):
+    p = Postings.from_bytes(encode_postings([1, 2, 3], weights, [b"x", b"", b"y"]))
+    assert p.weights.tolist() == weights
+    assert [p.value(i) for i in range(3)] == [b"x", b"", b"y"]
+
+
+def test_a_single_posting():
+    p = Postings.from_bytes(encode_postings([123_456], [4.0], [b"pos"]))
+    assert (p.ids.tolist(), p.weights.tolist(), p.value(0)) == ([123_456], [4.0], b"pos")
