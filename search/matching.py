@@ -269,20 +269,23 @@ class _Segment:
     def phrase(self, q: ExactPhrase) -> _Matches:
         words = [(w, o) for w, o in zip(q.words, q.offsets, strict=True) if w != STOP_MARK]
         stops = [o for w, o in zip(q.words, q.offsets, strict=True) if w == STOP_MARK]
-        found = []
+        reader = self.reader
+        if any((q.fieldname, w) not in reader for w, _ in words):
+            return _NONE
+        # rarest first: the order Whoosh intersects (and adds) them in; a phrase whose
+        # rarer words never meet reads no further
+        words.sort(key=lambda item: reader.doc_frequency(q.fieldname, item[0]))
+        found, parts = [], []
+        common = None  # the documents holding every word so far
         for word, offset in words:
-            postings = self.postings(q.fieldname, word)
-            if postings is None:
+            postings, live = self.postings(q.fieldname, word)
+            docs = postings.ids if live is None else postings.ids[live]
+            common = docs if common is None else common[_intersect(common, docs)[0]]
+            if not len(common):
                 return _NONE
-            found.append((word, offset, *postings))
-        # rarest first: the order Whoosh intersects (and adds) them in
-        found.sort(key=lambda item: item[2].count if item[3] is None else len(item[3]))
-        parts = []
-        for word, _offset, postings, live in found:
-            docs, weights = postings.ids, postings.weights
-            if live is not None:
-                docs, weights = docs[live], weights[live]
+            weights = postings.weights if live is None else postings.weights[live]
             parts.append(_Matches(docs, self.score(q.fieldname, word, docs, weights)))
+            found.append((word, offset, postings, live))
         matches = self.conjunction(parts)
         if not len(matches.docs):
             return _NONE
