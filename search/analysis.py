@@ -65,7 +65,10 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 TOKEN_PATTERN = re.compile(
     rf"[A-Z]{{1,4}}(?:/[A-Za-z0-9.\-]+)+|\d{{1,4}}/\d{{1,4}}"
     rf"|[{_CJK}]"
-    rf"|[^\W_{_CJK}]+(?:['’][^\W_{_CJK}]+)*"
+    rf"|[^\W_{_CJK}]+(?:['’][^\W_{_CJK}]+)*",
+    # the flag Whoosh compiles a tokenizer's pattern with when it loads the schema of
+    # an index, so that both share one compiled pattern
+    re.UNICODE,
 )
 
 #: French stop words for UN texts: articles, prepositions, conjunctions and clitic
