@@ -171,7 +171,12 @@ def snippet(text: str, matches, width: int = SNIPPET_CHARS) -> str:
     type=click.FloatRange(min=0),
     help="Seconds to wait for another ingest to finish.",
 )
-def ingest(paths, index_dir, prune, wait) -> None:
+@click.option(
+    "--procs",
+    type=click.IntRange(min=1),
+    help="Processes that read and index files (default: one per CPU core for a large ingest).",
+)
+def ingest(paths, index_dir, prune, wait, procs) -> None:
     """Read UN documents (.md .txt .html .pdf, files or folders; default: corpus/)
     and index their paragraphs."""
     from contextlib import ExitStack
@@ -205,14 +210,16 @@ def ingest(paths, index_dir, prune, wait) -> None:
 
         try:
             try:
-                report = run_ingest(files, index_dir, prune=prune, progress=advance)
+                report = run_ingest(files, index_dir, prune=prune, progress=advance, procs=procs)
             except IndexLockedError:
                 if not wait:
                     raise
                 click.echo(
                     f"{index_dir}/ is locked by another ingest: waiting up to {wait:g} s", err=True
                 )
-                report = run_ingest(files, index_dir, prune=prune, wait=wait, progress=advance)
+                report = run_ingest(
+                    files, index_dir, prune=prune, wait=wait, progress=advance, procs=procs
+                )
         except SearchError as exc:
             raise _fail(exc) from None
     for failure in report.failures:

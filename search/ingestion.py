@@ -21,12 +21,17 @@ each entry is checked against the stamps stored in the index before it is truste
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import multiprocessing
 import os
+import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
 from whoosh.index import LockError, create_in, exists_in, open_dir
@@ -44,6 +49,10 @@ LOCK = "ingest.lock"
 #: whole file on one line); real ones stay under a few thousand characters, and
 #: indexing one of millions takes minutes.
 MAX_PARAGRAPH_CHARS = 100_000
+
+#: Fewer files to read than this are read in one process: starting workers costs
+#: more than it saves.
+PARALLEL_MIN_FILES = 32
 
 #: The format each reader module gives, so that better sources are read first.
 READER_FORMAT = {"markdown": "markdown", "html": "html", "pdf": "pdf", "plaintext": "text"}
@@ -86,14 +95,18 @@ def ingest(
     prune: bool = False,
     wait: float = 0.0,
     progress: Callable[[Path], None] | None = None,
+    procs: int | None = None,
 ) -> IngestReport:
     """Index the documents under ``paths`` (files or folders) into ``index_dir``.
 
     Returns an :class:`IngestReport`; files that fail are listed in its
     ``failures`` while every good file is indexed.  With ``prune``, documents
     whose source files are gone are removed.  ``progress`` is called with each
-    file once it is done.  Raises :class:`IndexLockedError` if another ingest
-    holds the index for longer than ``wait`` seconds.
+    file once it is done.  ``procs`` processes read and index the files (default:
+    one per CPU core when there are at least :data:`PARALLEL_MIN_FILES` files to
+    read, otherwise one); the result is the same whatever their number.  Raises
+    :class:`IndexLockedError` if another ingest holds the index for longer than
+    ``wait`` seconds.
     """
     started = time.perf_counter()
     index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
@@ -109,7 +122,7 @@ def ingest(
         # best formats first, so that within a run the first source of a document wins
         files = sorted(iter_sources(paths), key=_expected_rank)
         run = _Run(index_dir)
-        run.ingest(files, prune, progress)
+        run.ingest(files, prune, progress, procs, lock)
     finally:
         lock.release()
     return IngestReport(
@@ -132,6 +145,35 @@ def _expected_rank(path: Path) -> int:
 def _stamp(path: Path) -> str:
     st = path.stat()
     return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _stamp_or_blank(path: Path) -> str:
+    try:
+        return _stamp(path)
+    except OSError:
+        return ""
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A document read from a source file: in this process (``doc``), or in a worker
+    that wrote its paragraphs to a segment of its own (``written``)."""
+
+    key: str
+    format: str
+    paragraphs: int
+    doc: Document | None = None
+    #: the worker that holds the document ready to write
+    worker: int | None = None
+
+
+def _read(path: Path) -> _Read | Failure:
+    try:
+        doc = read_document(path)
+        _check_paragraphs(doc, path)
+    except DocumentError as exc:
+        return Failure(exc.path, exc.reason)
+    return _Read(doc.key, doc.format, len(doc.paragraphs), doc=doc)
 
 
 def _check_paragraphs(doc: Document, path: Path) -> None:
@@ -164,6 +206,7 @@ class _Run:
             self._verify()
         self.owner = {e["key"]: src for src, e in self.files.items() if e["indexed"]}
         self.writer = None
+        self.workers: _Workers | None = None
         self.written: set[str] = set()  # keys written by this run
         self.released: set[str] = set()  # keys deleted by this run and not written again
         self.documents = self.paragraphs = self.unchanged = self.duplicates = 0
@@ -180,8 +223,9 @@ class _Run:
                     entry["indexed"] = False
                     entry["stamp"] = ""  # read it again
 
-    def ingest(self, files: list[Path], prune: bool, progress) -> None:
+    def ingest(self, files: list[Path], prune: bool, progress, procs: int | None, lock) -> None:
         try:
+            self.workers = _Workers.start(self._to_read(files), procs, self.index_dir, lock)
             for path in files:
                 self.add(path)
                 if progress is not None:
@@ -192,9 +236,13 @@ class _Run:
                     if entry["indexed"]:
                         self._release(entry["key"], src)
             self._reclaim()
+            if self.workers is not None:
+                self._gather()
             if self.writer is not None:
                 self.writer.commit()
         except BaseException:
+            if self.workers is not None:
+                self.workers.stop()
             if self.writer is not None:
                 self.writer.cancel()
             raise
@@ -202,34 +250,66 @@ class _Run:
         if manifest != self.loaded:
             _save_manifest(self.index_dir, manifest)
 
-    def add(self, path: Path) -> None:
-        """Index one source file unless it is unchanged or a better source has its document."""
-        src = str(path.resolve())
+    def _unchanged(self, src: str, stamp: str) -> bool:
+        """Whether ``src`` needs no reading: unchanged, and its document is indexed
+        (from it, or from a better source that is still there)."""
         old = self.files.get(src)
-        try:
-            stamp = _stamp(path)
-        except OSError:
-            stamp = ""  # reading it reports why
         # a source that lost to a better one is read again once that one is gone
-        if (
+        return bool(
             old
             and stamp
             and old["stamp"] == stamp
             and (old["indexed"] or self._holder(old["key"]) not in (None, src))
-        ):
+        )
+
+    def _to_read(self, files: list[Path]) -> list[tuple[str, str, str]]:
+        """``(path, resolved path, stamp)`` of the files this run will read, as far
+        as can be told before reading any."""
+        out = []
+        for path in files:
+            src = str(path.resolve())
+            if not self._unchanged(src, _stamp_or_blank(path)):
+                out.append((str(path), src, _stamp_or_blank(path)))
+        return out
+
+    def add(self, path: Path) -> None:
+        """Index one source file unless it is unchanged or a better source has its document."""
+        src = str(path.resolve())
+        old = self.files.get(src)
+        stamp = _stamp_or_blank(path)  # blank: reading it reports why
+        if self._unchanged(src, stamp):
             self.unchanged += 1
+            if self.workers is not None:
+                self.workers.discard(src)
             return
-        try:
-            doc = read_document(path)
-            _check_paragraphs(doc, path)
-        except DocumentError as exc:
-            self.failures.append(Failure(exc.path, exc.reason))
+        got = self.workers.result(src, stamp) if self.workers is not None else None
+        if got is None:
+            got = _read(path)
+        if isinstance(got, Failure):
+            self.failures.append(got)
             if old:
                 old["stamp"] = ""  # the index keeps what it has; try again next time
             return
-        if old and old["indexed"] and old["key"] != doc.key:
+        if old and old["indexed"] and old["key"] != got.key:
             self._release(old["key"], src)
-        self._offer(doc, src, stamp)
+        if not self._offer(got, src, stamp) and got.worker is not None:
+            self.workers.drop(got, src)
+
+    def _gather(self) -> None:
+        """Add the segments the workers wrote to this run's commit; index again here
+        what a worker that died had written."""
+        segments, lost = self.workers.finish()
+        for src, stamp in lost:
+            got = _read(Path(src))
+            if isinstance(got, Failure):  # changed since: the next run reads it again
+                self.failures.append(got)
+                self.files[src]["stamp"] = ""
+            elif got.key != self.files[src]["key"]:
+                self.files[src]["stamp"] = ""
+            else:
+                self._write(got.doc, stamp)
+        if segments:
+            self._writer().add_segments(segments)
 
     def _holder(self, key: str) -> str | None:
         """The source the index holds ``key`` from, if that file is still there."""
@@ -238,9 +318,10 @@ class _Run:
             return src
         return None
 
-    def _offer(self, doc: Document, src: str, stamp: str) -> None:
-        key = doc.key
-        rank = FORMAT_RANK.get(doc.format, _UNRANKED)
+    def _offer(self, got: _Read, src: str, stamp: str) -> bool:
+        """Index the document read from ``src`` unless a better source has it."""
+        key = got.key
+        rank = FORMAT_RANK.get(got.format, _UNRANKED)
         entry = {"stamp": stamp, "key": key, "rank": rank, "indexed": False}
         self.files[src] = entry
         holder = self._holder(key)
@@ -248,21 +329,28 @@ class _Run:
             key in self.written or self.files[holder]["rank"] <= rank
         ):
             self.duplicates += 1  # a better (or as good and earlier) source provides it
-            return
+            return False
         previous = self.owner.get(key)
         if previous not in (None, src):
             self.files[previous]["indexed"] = False
-        writer = self._writer()
-        writer.delete_by_term("doc", key)
-        for fields_ in paragraph_fields(doc, stamp):
-            writer.add_document(**fields_)
-        writer.end_batch()
+        self._writer().delete_by_term("doc", key)
+        if got.doc is not None:
+            self._write(got.doc, stamp)
+        else:
+            self.workers.keep(got, src, stamp)
         self.owner[key] = src
         self.written.add(key)
         self.released.discard(key)
         entry["indexed"] = True
         self.documents += 1
-        self.paragraphs += len(doc.paragraphs)
+        self.paragraphs += got.paragraphs
+        return True
+
+    def _write(self, doc: Document, stamp: str) -> None:
+        writer = self._writer()
+        for fields_ in paragraph_fields(doc, stamp):
+            writer.add_document(**fields_)
+        writer.end_batch()
 
     def _release(self, key: str, src: str) -> None:
         """Delete document ``key`` from the index if ``src`` is what provides it."""
@@ -320,3 +408,247 @@ def _save_manifest(index_dir: Path, manifest: dict) -> None:
     tmp = index_dir / f".{MANIFEST}.tmp"
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=0), encoding="utf-8")
     os.replace(tmp, index_dir / MANIFEST)
+
+
+# -- worker processes ---------------------------------------------------------------
+
+
+def default_procs() -> int:
+    """One worker per CPU core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class _Workers:
+    """Processes that read, segment and analyse source files ahead of the run, and
+    index into segments of their own the documents the run keeps.
+
+    Files go out in the run's order, two at a time to each worker; each comes back
+    as the document's key and format (or a failure).  The run, deciding file by
+    file in order as it does without workers, answers keep or drop; a worker writes
+    a document only once kept, so its segments hold what one process would have
+    written.  At the end each worker writes its last segment and hands over its
+    segments, which the run commits with its own, in one commit.
+    """
+
+    IN_FLIGHT = 2
+
+    def __init__(self, jobs, procs: int, index_dir: Path, lock) -> None:
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        ctx = multiprocessing.get_context(method)
+        self.pending = deque(jobs)
+        self.stamps = {src: stamp for _path, src, stamp in jobs}
+        self.results: dict[str, _Read | Failure | None] = {}
+        self.conns = []
+        self.procs = []
+        self.flight: list[deque] = []
+        self.alive: list[bool] = []
+        self.kept: list[list[tuple[str, str]]] = []
+        for _ in range(procs):
+            mine, theirs = ctx.Pipe()
+            # a forked worker closes what it must not hold: the ingest lock (else a
+            # killed ingest would leave the index locked while workers live) and the
+            # run's ends of the pipes, so that it sees the run end
+            close = [mine, *self.conns] if method == "fork" else []
+            fd = getattr(lock, "fd", None) if method == "fork" else None
+            proc = ctx.Process(target=_work, args=(theirs, str(index_dir), close, fd), daemon=True)
+            proc.start()
+            theirs.close()
+            self.conns.append(mine)
+            self.procs.append(proc)
+            self.flight.append(deque())
+            self.alive.append(True)
+            self.kept.append([])
+        for n in range(procs):
+            for _ in range(self.IN_FLIGHT):
+                self._send_job(n)
+
+    @classmethod
+    def start(cls, jobs, procs: int | None, index_dir: Path, lock) -> _Workers | None:
+        if procs is None:
+            procs = default_procs() if len(jobs) >= PARALLEL_MIN_FILES else 1
+        procs = min(procs, len(jobs))
+        return cls(jobs, procs, index_dir, lock) if procs > 1 else None
+
+    def _send(self, n: int, msg) -> bool:
+        if not self.alive[n]:
+            return False
+        try:
+            self.conns[n].send(msg)
+        except OSError:
+            self._died(n)
+            return False
+        return True
+
+    def _send_job(self, n: int) -> None:
+        if self.pending and self.alive[n]:
+            job = self.pending.popleft()
+            if self._send(n, ("read", *job)):
+                self.flight[n].append(job)
+            else:
+                self.pending.appendleft(job)
+
+    def _receive(self) -> None:
+        """Wait for one result from any worker."""
+        live = [c for n, c in enumerate(self.conns) if self.alive[n] and self.flight[n]]
+        if not live:
+            return
+        conn = wait_for(live)[0]
+        n = self.conns.index(conn)
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            self._died(n)
+            return
+        if msg[0] == "fatal":
+            raise SearchError(f"indexing failed: {msg[1]}")
+        _path, src, _stamp = self.flight[n].popleft()
+        if msg[0] == "read":
+            _, key, fmt, count = msg
+            self.results[src] = _Read(key, fmt, count, worker=n)
+        else:
+            self.results[src] = Failure(msg[1], msg[2])
+        self._send_job(n)
+
+    def _died(self, n: int) -> None:
+        """Worker ``n`` ended before its time: what it wrote is lost, the file it was
+        reading fails, and the run reads the others itself."""
+        self.alive[n] = False
+        proc = self.procs[n]
+        proc.join(5)
+        if self.flight[n]:
+            path, src, _stamp = self.flight[n].popleft()
+            self.results[src] = Failure(
+                path, f"reading it stopped its worker process (exit code {proc.exitcode})"
+            )
+        for _path, src, _stamp in self.flight[n]:
+            self.results[src] = None
+        self.flight[n].clear()
+        for src, got in self.results.items():
+            if isinstance(got, _Read) and got.worker == n:
+                self.results[src] = None
+        for other in range(len(self.conns)):
+            while len(self.flight[other]) < self.IN_FLIGHT and self.pending and self.alive[other]:
+                self._send_job(other)
+        if not any(self.alive):
+            for _path, src, _stamp in self.pending:
+                self.results[src] = None
+            self.pending.clear()
+
+    def result(self, src: str, stamp: str) -> _Read | Failure | None:
+        """What a worker read from ``src``, or None: the run reads it itself."""
+        if src not in self.stamps:
+            return None
+        while src not in self.results:
+            if not any(self.flight):
+                return None
+            self._receive()
+        got = self.results.pop(src)
+        if self.stamps.pop(src) != stamp:  # changed since the worker read it
+            self.drop(got, src)
+            return None
+        return got
+
+    def discard(self, src: str) -> None:
+        """The run needs nothing from ``src`` after all."""
+        if src in self.stamps:
+            self.drop(self.result(src, self.stamps[src]), src)
+
+    def drop(self, got, src: str) -> None:
+        if isinstance(got, _Read) and got.worker is not None:
+            self._send(got.worker, ("drop", src))
+
+    def keep(self, got: _Read, src: str, stamp: str) -> None:
+        self._send(got.worker, ("keep", src))
+        self.kept[got.worker].append((src, stamp))  # indexed again here if the worker dies
+
+    def finish(self) -> tuple[list, list[tuple[str, str]]]:
+        """The segments every worker wrote, and the sources kept from workers that
+        died (for the run to index itself)."""
+        for n in range(len(self.conns)):
+            while self.alive[n] and self.flight[n]:
+                self._receive()
+        for n in range(len(self.conns)):
+            self._send(n, None)
+        segments = []
+        lost = []
+        for n, conn in enumerate(self.conns):
+            msg = None
+            if self.alive[n]:
+                try:
+                    msg = conn.recv()
+                except (EOFError, OSError):
+                    self._died(n)
+            if msg is None:
+                lost.extend(self.kept[n])
+                continue
+            if msg[0] == "fatal":
+                raise SearchError(f"indexing failed: {msg[1]}")
+            segments.extend(msg[1])
+        self.close()
+        return segments, lost
+
+    def close(self) -> None:
+        """Close the pipes and wait for the workers; a worker whose pipe closes before
+        the end cancels what it wrote."""
+        for conn in self.conns:
+            conn.close()
+        for proc in self.procs:
+            proc.join(10)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(5)
+
+
+def _work(conn, index_dir: str, close, lock_fd: int | None) -> None:
+    """A worker: read, segment and analyse each file the run sends; write the
+    documents the run keeps into segments of its own; hand them over at the end."""
+    for c in close:
+        c.close()
+    if lock_fd is not None:
+        os.close(lock_fd)  # closing, not unlocking: the run keeps its lock
+    writer = None
+    try:
+        writer = IndexWriter(open_dir(index_dir), _lk=False)
+        ready: dict[str, list] = {}
+        while True:
+            msg = conn.recv()
+            if msg is None:
+                break
+            if msg[0] == "read":
+                conn.send(_prepare(writer, ready, *msg[1:]))
+            elif msg[0] == "keep":
+                for prepared in ready.pop(msg[1]):
+                    writer.add_prepared(prepared)
+                writer.end_batch()
+            else:
+                ready.pop(msg[1], None)
+        conn.send(("done", writer.finish()))
+    except (EOFError, OSError, KeyboardInterrupt):
+        pass  # the run ended: nothing of this worker is committed
+    except Exception as exc:
+        with contextlib.suppress(OSError):
+            conn.send(("fatal", _one_line(exc)))
+    finally:
+        if writer is not None and not writer.is_closed:
+            with contextlib.suppress(Exception):
+                writer.cancel()
+
+
+def _prepare(writer: IndexWriter, ready: dict, path: str, src: str, stamp: str) -> tuple:
+    """Read and analyse one file; keep its documents ready to write."""
+    try:
+        got = _read(Path(path))
+        if isinstance(got, Failure):
+            return ("failed", got.path, got.reason)
+        ready[src] = [writer.prepare(**f) for f in paragraph_fields(got.doc, stamp)]
+    except Exception as exc:  # a file that breaks a reader or the analysis
+        return ("failed", path, _one_line(exc))
+    return ("read", got.key, got.format, got.paragraphs)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

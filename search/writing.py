@@ -164,6 +164,11 @@ class IndexWriter(SegmentWriter):
 
     def add_document(self, **fields_) -> None:
         """Add one document, as Whoosh's writer does (no boosts, vectors or spelling)."""
+        self.add_prepared(self.prepare(**fields_))
+
+    def prepare(self, **fields_) -> tuple[list, list]:
+        """Analyse a document for :meth:`add_prepared`; nothing is written yet, so an
+        error here leaves the segment as it was."""
         self._check_state()
         schema = self.schema
         names = sorted(fields_)
@@ -181,16 +186,22 @@ class IndexWriter(SegmentWriter):
                 if field.scorable:
                     length = sum(item[1] for item in items)
                 indexed.append((name, items))
-            per_doc.append((name, field, value if field.stored else None, length))
-        # everything is computed before the document is written: an error above
-        # leaves the segment as it was
+            column = None
+            if field.column_type:
+                column = field.to_column_value(value)
+            per_doc.append((name, field, value if field.stored else None, length, column))
+        return per_doc, indexed
+
+    def add_prepared(self, prepared: tuple[list, list]) -> None:
+        """Write a document :meth:`prepare` analysed."""
+        per_doc, indexed = prepared
         pdw = self.perdocwriter
         docnum = self.docnum
         pdw.start_doc(docnum)
-        for name, field, stored, length in per_doc:
+        for name, field, stored, length, column in per_doc:
             pdw.add_field(name, field, stored, length)
-            if field.column_type and fields_[name] is not None:
-                pdw.add_column_value(name, field.column_type, field.to_column_value(fields_[name]))
+            if column is not None:
+                pdw.add_column_value(name, field.column_type, column)
         pdw.finish_doc()
         add_field = self.pool.add_field
         for name, items in indexed:
@@ -270,6 +281,18 @@ class IndexWriter(SegmentWriter):
     def cancel(self) -> None:
         super().cancel()
         remove_segments(self.storage, self.done)
+
+    def _finish(self) -> None:
+        if self.writelock is None:
+            # the temporary folder is the index's, shared with the locking writer
+            # (whose finish removes it) and the other workers still using it
+            self._tempstorage = _SharedTemp()
+        super()._finish()
+
+
+class _SharedTemp:
+    def destroy(self) -> None:
+        pass
 
 
 def remove_segments(storage, segments) -> None:
