@@ -76,6 +76,17 @@ class TextPositions(formats.Positions):
             extra = term[0] in MARKS or PAIR_MARK in term
             yield term, 0 if extra else freq, weight, encoded
 
+    def encode(self, poslist):
+        # most postings hold one position, and the same positions recur
+        if len(poslist) == 1:
+            return _one_position(poslist[0])
+        return super().encode(poslist)
+
+
+@lru_cache(maxsize=8192)
+def _one_position(pos: int) -> bytes:
+    return formats.Positions().encode([pos])
+
 
 def _text_field(chain: str) -> fields.TEXT:
     field = fields.TEXT(analyzer=index_analyzer(chain), phrase=True, stored=False)

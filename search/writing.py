@@ -17,6 +17,7 @@ import importlib
 import importlib.util
 
 from whoosh import fields
+from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 #: A segment is written, and a new one started, once its postings take about this
@@ -94,21 +95,22 @@ class PostingBuffer:
         for fieldname in sorted(self.fields):
             terms = self.fields[fieldname]
             fieldwriter.start_field(fieldname, schema[fieldname])
-            start_term, add, finish_term = (
-                fieldwriter.start_term,
-                fieldwriter.add,
-                fieldwriter.finish_term,
-            )
-            if lengths is not None and schema[fieldname].scorable:
-                length = lengths.field(fieldname).__getitem__
-            else:
-                length = None
+            start_term, finish_term = fieldwriter.start_term, fieldwriter.finish_term
+            # W3FieldWriter.add only hands each posting to the field's postings writer
+            post = getattr(fieldwriter, "_postwriter", None)
+            add = post.add_posting if isinstance(fieldwriter, W3FieldWriter) else fieldwriter.add
+            scored = lengths is not None and schema[fieldname].scorable
+            length = lengths.field(fieldname) if scored else None
             for tbytes in sorted(terms):
                 postings = terms[tbytes]
                 start_term(tbytes)
                 it = iter(postings)
-                for docnum, weight, vbytes in zip(it, it, it, strict=True):
-                    add(docnum, weight, vbytes or b"", length(docnum) if length else 0)
+                if length is None:
+                    for docnum, weight, vbytes in zip(it, it, it, strict=True):
+                        add(docnum, weight, vbytes or b"", 0)
+                else:
+                    for docnum, weight, vbytes in zip(it, it, it, strict=True):
+                        add(docnum, weight, vbytes or b"", length[docnum])
                 finish_term()
             fieldwriter.finish_field()
 
