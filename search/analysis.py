@@ -402,10 +402,12 @@ class IndexTerms:
 
     def __call__(self, text: str):
         memo = self._memo
+        known = memo._memo  # read directly: this loop runs once per token indexed
 
         def words():
             for pos, raw in enumerate(self._findall(text)):
-                for stem, word, shift in memo(raw):
+                got = known.get(raw)
+                for stem, word, shift in memo(raw) if got is None else got:
                     yield stem, word, pos + shift
 
         return self._terms(words())

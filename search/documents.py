@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -192,13 +193,15 @@ def detect_language(text: str) -> str:
         return "und"
     if best != "latin":
         return best
-    words = [w.lower() for w in _WORD.findall(sample)]
-    counts = {lang: sum(w in known for w in words) for lang, known in _WORDS_OF.items()}
+    words = Counter(w.lower() for w in _WORD.findall(sample))
+    counts = {
+        lang: sum(n for w, n in words.items() if w in known) for lang, known in _WORDS_OF.items()
+    }
     ranked = sorted(counts, key=counts.__getitem__, reverse=True)
     first, second = counts[ranked[0]], counts[ranked[1]]
     # Shared words ("de", "que", "la") score for several languages: the winner must
     # lead clearly, and function words must make up a real share of the text.
-    if first < 2 or first * 10 < len(words) or first < 1.3 * second:
+    if first < 2 or first * 10 < words.total() or first < 1.3 * second:
         return "und"
     return ranked[0] if ranked[0] in _DETECTED else "und"
 

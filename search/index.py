@@ -68,19 +68,25 @@ class TextPositions(formats.Positions):
     def word_values(self, value, analyzer, **kwargs):
         poses = None if kwargs.keys() - {"mode"} else index_positions(analyzer, value)
         if poses is None:
-            values = super().word_values(value, analyzer, **kwargs)
-        else:  # the chain's fast path: the same terms and positions
-            fb = self.field_boost
-            values = ((w, len(p), float(len(p)) * fb, self.encode(p)) for w, p in poses.items())
-        for term, freq, weight, encoded in values:
-            extra = term[0] in MARKS or PAIR_MARK in term
-            yield term, 0 if extra else freq, weight, encoded
+            return (
+                (term, 0 if _extra(term) else freq, weight, encoded)
+                for term, freq, weight, encoded in super().word_values(value, analyzer, **kwargs)
+            )
+        # the chain's fast path: the same terms and positions
+        fb, encode = self.field_boost, self.encode
+        return [
+            (w, 0 if _extra(w) else len(p), float(len(p)) * fb, encode(p)) for w, p in poses.items()
+        ]
 
     def encode(self, poslist):
         # most postings hold one position, and the same positions recur
         if len(poslist) == 1:
             return _one_position(poslist[0])
         return super().encode(poslist)
+
+
+def _extra(term: str) -> bool:
+    return term[0] in MARKS or PAIR_MARK in term
 
 
 @lru_cache(maxsize=8192)
