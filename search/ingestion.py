@@ -267,9 +267,9 @@ class _Run:
         as can be told before reading any."""
         out = []
         for path in files:
-            src = str(path.resolve())
-            if not self._unchanged(src, _stamp_or_blank(path)):
-                out.append((str(path), src, _stamp_or_blank(path)))
+            src, stamp = str(path.resolve()), _stamp_or_blank(path)
+            if not self._unchanged(src, stamp):
+                out.append((str(path), src, stamp))
         return out
 
     def add(self, path: Path) -> None:
@@ -301,11 +301,12 @@ class _Run:
         segments, lost = self.workers.finish()
         for src, stamp in lost:
             got = _read(Path(src))
-            if isinstance(got, Failure):  # changed since: the next run reads it again
-                self.failures.append(got)
-                self.files[src]["stamp"] = ""
-            elif got.key != self.files[src]["key"]:
-                self.files[src]["stamp"] = ""
+            entry = self.files.get(src, {})
+            if isinstance(got, Failure) or got.key != entry.get("key"):
+                # changed since it was read: the next run reads it again
+                if isinstance(got, Failure):
+                    self.failures.append(got)
+                entry["stamp"] = ""
             else:
                 self._write(got.doc, stamp)
         if segments:
