@@ -10,6 +10,11 @@ Safe by construction:
   whole or not at all, and an ingest that fails or is killed leaves the last
   committed index as it was; searches keep answering from that commit meanwhile.
 
+Parallel: worker processes (``procs``) read, segment and analyse files ahead of
+the run and write the documents it keeps into segments of their own; the run
+decides file by file, in order, as it does alone, and commits their segments
+with its own in that one commit.
+
 Incremental: ``files.json`` in the index folder records, for every source file
 seen, its size and modification time, the document (symbol and language) it gave,
 the rank of its format and whether it is the source the index holds for that
