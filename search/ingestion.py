@@ -440,18 +440,27 @@ class _Workers:
     """
 
     IN_FLIGHT = 2
+    #: Files a worker may have read that the run has not yet decided on: a worker
+    #: must not hold a growing backlog while the run waits for another one.
+    LEAD = 8
+    #: Seconds the run waits for a file from a worker that has gone quiet (writing
+    #: a full segment) while the others are held back, before it reads it itself.
+    PATIENCE = 0.2
 
     def __init__(self, jobs, procs: int, index_dir: Path, lock) -> None:
         method = "fork" if sys.platform.startswith("linux") else "spawn"
         ctx = multiprocessing.get_context(method)
         self.pending = deque(jobs)
         self.stamps = {src: stamp for _path, src, stamp in jobs}
-        self.results: dict[str, _Read | Failure | None] = {}
+        #: results not yet taken by the run, with the worker that holds them
+        self.results: dict[str, tuple[int | None, _Read | Failure | None]] = {}
         self.conns = []
         self.procs = []
         self.flight: list[deque] = []
         self.alive: list[bool] = []
         self.kept: list[list[tuple[str, str]]] = []
+        self.unread: list[int] = []  # results per worker the run has not taken yet
+        self.taken: set[str] = set()  # files the run read itself while a worker had them
         for _ in range(procs):
             mine, theirs = ctx.Pipe()
             # a forked worker closes what it must not hold: the ingest lock (else a
@@ -467,9 +476,8 @@ class _Workers:
             self.flight.append(deque())
             self.alive.append(True)
             self.kept.append([])
-        for n in range(procs):
-            for _ in range(self.IN_FLIGHT):
-                self._send_job(n)
+            self.unread.append(0)
+        self._fill()
 
     @classmethod
     def start(cls, jobs, procs: int | None, index_dir: Path, lock) -> _Workers | None:
@@ -488,6 +496,20 @@ class _Workers:
             return False
         return True
 
+    def _held(self, n: int) -> bool:
+        return len(self.flight[n]) + self.unread[n] >= self.LEAD
+
+    def _fill(self) -> None:
+        """Give each worker files to read, up to its limits."""
+        for n in range(len(self.conns)):
+            while (
+                self.pending
+                and self.alive[n]
+                and len(self.flight[n]) < self.IN_FLIGHT
+                and not self._held(n)
+            ):
+                self._send_job(n)
+
     def _send_job(self, n: int) -> None:
         if self.pending and self.alive[n]:
             job = self.pending.popleft()
@@ -496,27 +518,34 @@ class _Workers:
             else:
                 self.pending.appendleft(job)
 
-    def _receive(self) -> None:
-        """Wait for one result from any worker."""
+    def _receive(self, timeout: float | None = None) -> bool:
+        """Wait for one result from any worker; False if none came in ``timeout``."""
         live = [c for n, c in enumerate(self.conns) if self.alive[n] and self.flight[n]]
         if not live:
-            return
-        conn = wait_for(live)[0]
+            return False
+        ready = wait_for(live, timeout)
+        if not ready:
+            return False
+        conn = ready[0]
         n = self.conns.index(conn)
         try:
             msg = conn.recv()
         except (EOFError, OSError):
             self._died(n)
-            return
+            return True
         if msg[0] == "fatal":
             raise SearchError(f"indexing failed: {msg[1]}")
         _path, src, _stamp = self.flight[n].popleft()
-        if msg[0] == "read":
-            _, key, fmt, count = msg
-            self.results[src] = _Read(key, fmt, count, worker=n)
+        if src in self.taken:  # the run read it itself meanwhile
+            self.taken.discard(src)
+            if msg[0] == "read":
+                self._send(n, ("drop", src))
         else:
-            self.results[src] = Failure(msg[1], msg[2])
-        self._send_job(n)
+            got = _Read(*msg[1:], worker=n) if msg[0] == "read" else Failure(*msg[1:])
+            self.results[src] = (n, got)
+            self.unread[n] += 1
+        self._fill()
+        return True
 
     def _died(self, n: int) -> None:
         """Worker ``n`` ended before its time: what it wrote is lost, the file it was
@@ -526,21 +555,19 @@ class _Workers:
         proc.join(5)
         if self.flight[n]:
             path, src, _stamp = self.flight[n].popleft()
-            self.results[src] = Failure(
-                path, f"reading it stopped its worker process (exit code {proc.exitcode})"
-            )
+            reason = f"reading it stopped its worker process (exit code {proc.exitcode})"
+            self.results[src] = (None, Failure(path, reason))
         for _path, src, _stamp in self.flight[n]:
-            self.results[src] = None
+            self.results[src] = (None, None)
         self.flight[n].clear()
-        for src, got in self.results.items():
-            if isinstance(got, _Read) and got.worker == n:
-                self.results[src] = None
-        for other in range(len(self.conns)):
-            while len(self.flight[other]) < self.IN_FLIGHT and self.pending and self.alive[other]:
-                self._send_job(other)
+        for src, (worker, _got) in list(self.results.items()):
+            if worker == n:
+                self.results[src] = (None, None)
+        self.unread[n] = 0
+        self._fill()
         if not any(self.alive):
             for _path, src, _stamp in self.pending:
-                self.results[src] = None
+                self.results[src] = (None, None)
             self.pending.clear()
 
     def result(self, src: str, stamp: str) -> _Read | Failure | None:
@@ -550,12 +577,32 @@ class _Workers:
         while src not in self.results:
             if not any(self.flight):
                 return None
-            self._receive()
-        got = self.results.pop(src)
+            if not self._receive(self.PATIENCE) and self._stalled(src):
+                # its worker is busy writing a segment and the others are held back
+                # until the run moves on: the run reads this file itself
+                self.taken.add(src)
+                del self.stamps[src]
+                return None
+        worker, got = self.results.pop(src)
+        if worker is not None:
+            self.unread[worker] -= 1
+            self._fill()
         if self.stamps.pop(src) != stamp:  # changed since the worker read it
             self.drop(got, src)
             return None
         return got
+
+    def _stalled(self, src: str) -> bool:
+        """Whether waiting for ``src`` holds everything up: every worker but the one
+        reading it is held back or has nothing left to do."""
+        holder = next((n for n, f in enumerate(self.flight) if any(j[1] == src for j in f)), None)
+        if holder is None:
+            return False
+        return all(
+            not self.alive[n] or self._held(n) or not (self.pending or self.flight[n])
+            for n in range(len(self.conns))
+            if n != holder
+        )
 
     def discard(self, src: str) -> None:
         """The run needs nothing from ``src`` after all."""

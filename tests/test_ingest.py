@@ -662,9 +662,13 @@ def test_a_large_ingest_in_several_segments_answers_as_one(tmp_path, corpus, mon
     assert kept == everything(tmp_path / "one")[0]
 
 
-def test_two_processes_index_what_one_does(tmp_path, corpus, monkeypatch):
+@pytest.mark.parametrize("impatient", [False, True])
+def test_two_processes_index_what_one_does(tmp_path, corpus, monkeypatch, impatient):
     one = ingest(MIXED, tmp_path / "one", procs=1)
     monkeypatch.setattr("search.writing.SEGMENT_MB", 1)  # workers write several segments
+    if impatient:  # the run reads files itself whenever a worker keeps it waiting
+        monkeypatch.setattr("search.ingestion._Workers.PATIENCE", 0)
+        monkeypatch.setattr("search.ingestion._Workers.LEAD", 2)
     two = ingest(MIXED, tmp_path / "two", procs=2)
     assert one.ok and two.ok
     fields = ("documents", "paragraphs", "duplicates", "unchanged")
@@ -720,3 +724,16 @@ def test_a_worker_that_dies_fails_its_file_and_the_others_are_indexed(
     assert report.documents == 39
     monkeypatch.undo()
     assert_holds(tmp_path / "index", TXT[:7] + TXT[8:40])
+
+
+def test_small_segments_of_incremental_ingests_are_merged(tmp_path):
+    files = []
+    for n in range(1, 7):
+        files.append(
+            resolution(tmp_path / "in" / f"A_RES_99_{n}.md", f"A/RES/99/{n}", f"Decides {n};")
+        )
+        assert ingest(files, tmp_path / "index").documents == 1
+    assert segments(tmp_path / "index") == 1  # Whoosh's policy merged the six
+    assert_holds(tmp_path / "index", files)
+    with open_index(tmp_path / "index") as ix:
+        assert len(ix.search('"the quokka"', limit=20)) == 6
