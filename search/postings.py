@@ -17,8 +17,11 @@ query Whoosh can run, runs; :mod:`search.matching` reads the arrays directly.
 from __future__ import annotations
 
 import struct
+import sys
 import zlib
+from array import array
 from bisect import bisect_left
+from itertools import accumulate, pairwise
 
 import numpy as np
 from whoosh.codec import whoosh3
@@ -31,6 +34,9 @@ CHUNK = 128
 # count, first id, id delta width, weight kind, positions chunks
 _HEADER = struct.Struct("<IIBBI")
 _ALL_ONE, _CONSTANT, _SMALL, _FLOAT = 0, 1, 2, 3
+#: Up to this many postings a list is encoded in plain Python (see encode_postings).
+_SMALL_LIST = 48
+_ARRAY_CODES = {1: "B", 2: "H", 4: "I"}
 _LEVEL = 1  # zlib level of the positions: 3 buys a few per cent of space for slower writing
 
 
@@ -133,33 +139,64 @@ def encode_postings(ids, weights, values) -> bytes:
     >>> p.ids.tolist(), p.weights.tolist(), [p.value(i) for i in range(3)]
     ([3, 7, 300], [1.0, 2.0, 1.0], [b'a', b'bc', b''])
     """
-    count = len(ids)
-    id_array = np.asarray(ids, dtype=np.int64)
-    gaps = np.diff(id_array)
-    widest = int(gaps.max()) if count > 1 else 0
-    width = 1 if widest < 1 << 8 else 2 if widest < 1 << 16 else 4
-    idbytes = gaps.astype(f"<u{width}").tobytes()
-    weight_array = np.asarray(weights, dtype="<f4")
-    first = weight_array[0]
-    if (weight_array == 1.0).all():
-        kind, wbytes = _ALL_ONE, b""
-    elif (weight_array == first).all():
-        kind, wbytes = _CONSTANT, first.tobytes()
-    elif (weight_array <= 255).all() and (weight_array == np.floor(weight_array)).all():
-        kind, wbytes = _SMALL, weight_array.astype("u1").tobytes()
-    else:
-        kind, wbytes = _FLOAT, weight_array.tobytes()
+    small = len(ids) <= _SMALL_LIST  # most terms: plain Python beats numpy's call costs
+    width, idbytes = (_small_gaps if small else _gaps)(ids)
+    kind, wbytes = (_small_weights if small else _weights)(weights)
     chunks = []
     if any(values):
-        for start in range(0, count, CHUNK):
+        for start in range(0, len(ids), CHUNK):
             part = values[start : start + CHUNK]
-            lengths = np.fromiter(map(len, part), dtype="<u4", count=len(part))
-            chunks.append(zlib.compress(lengths.tobytes() + emptybytes.join(part), _LEVEL))
-    table = np.cumsum([0] + [len(c) for c in chunks], dtype=np.int64).astype("<u4")
-    header = _HEADER.pack(count, int(id_array[0]), width, kind, len(chunks))
-    return emptybytes.join(
-        [MAGIC, header, idbytes, wbytes, table.tobytes() if chunks else b"", *chunks]
-    )
+            lengths = _little(array("I", map(len, part)))
+            chunks.append(zlib.compress(lengths + emptybytes.join(part), _LEVEL))
+    table = _little(array("I", accumulate(map(len, chunks), initial=0))) if chunks else b""
+    header = _HEADER.pack(len(ids), int(ids[0]), width, kind, len(chunks))
+    return emptybytes.join([MAGIC, header, idbytes, wbytes, table, *chunks])
+
+
+def _width(widest: int) -> int:
+    return 1 if widest < 1 << 8 else 2 if widest < 1 << 16 else 4
+
+
+def _gaps(ids) -> tuple[int, bytes]:
+    gaps = np.diff(np.asarray(ids, dtype=np.int64))
+    width = _width(int(gaps.max()) if len(gaps) else 0)
+    return width, gaps.astype(f"<u{width}").tobytes()
+
+
+def _small_gaps(ids) -> tuple[int, bytes]:
+    gaps = [b - a for a, b in pairwise(ids)]
+    width = _width(max(gaps, default=0))
+    return width, _little(array(_ARRAY_CODES[width], gaps))
+
+
+def _weights(weights) -> tuple[int, bytes]:
+    w = np.asarray(weights, dtype="<f4")
+    if (w == 1.0).all():
+        return _ALL_ONE, b""
+    if (w == w[0]).all():
+        return _CONSTANT, w[0].tobytes()
+    if (w <= 255).all() and (w == np.floor(w)).all():
+        return _SMALL, w.astype("u1").tobytes()
+    return _FLOAT, w.tobytes()
+
+
+def _small_weights(weights) -> tuple[int, bytes]:
+    w = array("f", weights)  # float32, as numpy's path compares them
+    if all(x == 1.0 for x in w):
+        return _ALL_ONE, b""
+    if all(x == w[0] for x in w):
+        return _CONSTANT, _little(array("f", w[:1]))
+    if all(x <= 255 and x == int(x) for x in w):
+        return _SMALL, bytes(int(x) for x in w)
+    return _FLOAT, _little(w)
+
+
+def _little(a: array) -> bytes:
+    """The bytes of ``a`` in little-endian order, as numpy's ``<`` types write them."""
+    if sys.byteorder == "big":
+        a = array(a.typecode, a)
+        a.byteswap()
+    return a.tobytes()
 
 
 class _Bytes:

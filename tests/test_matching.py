@@ -149,3 +149,30 @@ def test_postings_keep_weights(weights):
 def test_a_single_posting():
     p = Postings.from_bytes(encode_postings([123_456], [4.0], [b"pos"]))
     assert (p.ids.tolist(), p.weights.tolist(), p.value(0)) == ([123_456], [4.0], b"pos")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_short_lists_are_encoded_as_numpy_encodes_them(monkeypatch, seed):
+    import random
+
+    import search.postings as postings
+
+    rng = random.Random(seed)
+    n = rng.choice([1, 2, 5, 48])
+    step = rng.choice([1, 200, 70_000, 5_000_000])
+    ids = sorted(rng.sample(range(step * n * 2 + 1), n))
+    weights = rng.choice(
+        [
+            [1.0] * n,
+            [3.0] * n,
+            [float(rng.randint(1, 255)) for _ in range(n)],
+            [0.5] * (n - 1) + [2.0],
+        ]
+    )
+    values = [bytes(rng.randrange(256) for _ in range(rng.randint(0, 6))) for _ in range(n)]
+    fast = postings.encode_postings(ids, weights, values)
+    monkeypatch.setattr(postings, "_SMALL_LIST", 0)
+    assert fast == postings.encode_postings(ids, weights, values)
+    p = Postings.from_bytes(fast)
+    assert p.ids.tolist() == ids
+    assert p.weights.tolist() == [float(w) for w in weights]
