@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
@@ -38,21 +38,43 @@ class Unsupported(Exception):
     """The query has a part this module does not evaluate."""
 
 
-@dataclass
 class _Matches:
     """The documents of one segment matching a query part, with their scores.
 
-    ``checks`` are predicates on a segment document number that a document must
-    also pass (phrase positions), evaluated only for the documents that rank high
-    enough to be returned.
+    Scores are computed when first needed, and then only for the documents still
+    wanted: a common word intersected with a rare one is scored for the few
+    documents they share.  ``checks`` are predicates on a segment document number
+    that a document must also pass (phrase positions), evaluated only for the
+    documents that rank high enough to be returned.
     """
 
-    docs: np.ndarray
-    scores: np.ndarray
-    checks: list[Callable[[int], bool]] = field(default_factory=list)
+    __slots__ = ("_lazy", "_scores", "checks", "docs")
+
+    def __init__(self, docs, scores=None, checks=(), lazy=None) -> None:
+        self.docs = docs
+        self._scores = scores
+        self._lazy = lazy  # indexes into docs (None: all) -> their scores
+        self.checks = list(checks)
+
+    @property
+    def scores(self) -> np.ndarray:
+        if self._scores is None:
+            self._scores = self._lazy(None)
+        return self._scores
+
+    def scores_at(self, idx: np.ndarray | None) -> np.ndarray:
+        if idx is None:
+            return self.scores
+        return self._scores[idx] if self._scores is not None else self._lazy(idx)
 
     def take(self, keep: np.ndarray) -> _Matches:
-        return _Matches(self.docs[keep], self.scores[keep], self.checks)
+        if self._scores is not None:
+            return _Matches(self.docs[keep], self._scores[keep], self.checks)
+        return _Matches(
+            self.docs[keep],
+            checks=self.checks,
+            lazy=lambda idx: self.scores_at(keep if idx is None else keep[idx]),
+        )
 
     def settled(self) -> _Matches:
         """The same matches with every check applied now."""
@@ -63,7 +85,7 @@ class _Matches:
             dtype=bool,
             count=len(self.docs),
         )
-        return _Matches(self.docs[ok], self.scores[ok])
+        return _Matches(self.docs[ok], self.scores_at(np.flatnonzero(ok)))
 
 
 _NONE = _Matches(_EMPTY_DOCS, _EMPTY_SCORES)
@@ -173,7 +195,10 @@ class _Segment:
         if isinstance(q, ExactPhrase):
             return self.phrase(q)
         if isinstance(q, wq.And):
-            return self.conjunction([self.run(sub) for sub in q.subqueries])
+            subs = q.subqueries
+            # the rarest first, so that a part matching nothing spares the others
+            order = sorted(range(len(subs)), key=lambda i: self._size(subs[i]))
+            return self.conjunction([(i, lambda q=subs[i]: self.run(q)) for i in order])
         if isinstance(q, wq.Or):
             return self.union([self.run(sub) for sub in q.subqueries])
         if isinstance(q, wq.AndNot):
@@ -210,14 +235,26 @@ class _Segment:
         return postings, live
 
     def term(self, fieldname: str, text: str) -> _Matches:
-        found = self.postings(fieldname, text)
+        return self._term(fieldname, text, self.postings(fieldname, text))
+
+    def _term(self, fieldname: str, text: str, found) -> _Matches:
         if found is None:
             return _NONE
         postings, live = found
-        docs, weights = postings.ids, postings.weights
-        if live is not None:
-            docs, weights = docs[live], weights[live]
-        return _Matches(docs, self.score(fieldname, text, docs, weights))
+        docs = postings.ids if live is None else postings.ids[live]
+
+        def lazy(idx):
+            weights = postings.weights if live is None else postings.weights[live]
+            if idx is None:
+                return self.score(fieldname, text, docs, weights)
+            return self.score(fieldname, text, docs[idx], weights[idx])
+
+        return _Matches(docs, lazy=lazy)
+
+    def _size(self, q: wq.Query) -> int:
+        if isinstance(q, wq.Term):
+            return self.reader.doc_frequency(q.fieldname, q.text)
+        return q.estimate_size(self.reader)
 
     def score(self, fieldname: str, text: str, docs: np.ndarray, weights: np.ndarray):
         """Whoosh's BM25F (``whoosh.scoring.bm25``), term by term, the same floats."""
@@ -236,14 +273,38 @@ class _Segment:
 
     # -- combinations -------------------------------------------------------------
 
-    def conjunction(self, parts: list[_Matches]) -> _Matches:
-        result = parts[0]
-        for part in parts[1:]:
-            ia, ib = _intersect(result.docs, part.docs)
-            result = _Matches(
-                result.docs[ia], result.scores[ia] + part.scores[ib], result.checks + part.checks
-            )
-        return result
+    def conjunction(self, parts) -> _Matches:
+        """The documents every part matches; ``parts`` are ``(i, make)`` pairs in the
+        order to evaluate them, and scores are added in the order of ``i``."""
+        made: dict[int, _Matches] = {}
+        idx: dict[int, np.ndarray | None] = {}  # per part: its indexes of ``common``
+        common = None
+        for i, make in parts:
+            part = make()
+            if not len(part.docs):
+                return _NONE
+            if common is None:
+                common, idx[i] = part.docs, None
+            else:
+                ia, ib = _intersect(common, part.docs)
+                if not len(ia):
+                    return _NONE
+                common = common[ia]
+                for j in idx:
+                    idx[j] = ia if idx[j] is None else idx[j][ia]
+                idx[i] = ib
+            made[i] = part
+        order = sorted(made)
+
+        def lazy(sel):
+            total = None
+            for i in order:
+                at = idx[i] if sel is None else sel if idx[i] is None else idx[i][sel]
+                scores = made[i].scores_at(at)
+                total = scores if total is None else total + scores
+            return total
+
+        return _Matches(common, checks=[c for i in order for c in made[i].checks], lazy=lazy)
 
     def union(self, parts: list[_Matches]) -> _Matches:
         parts = [p for p in parts if len(p.docs)]
@@ -275,22 +336,20 @@ class _Segment:
         # rarest first: the order Whoosh intersects (and adds) them in; a phrase whose
         # rarer words never meet reads no further
         words.sort(key=lambda item: reader.doc_frequency(q.fieldname, item[0]))
-        found, parts = [], []
-        common = None  # the documents holding every word so far
-        for word, offset in words:
-            postings, live = self.postings(q.fieldname, word)
-            docs = postings.ids if live is None else postings.ids[live]
-            common = docs if common is None else common[_intersect(common, docs)[0]]
-            if not len(common):
-                return _NONE
-            weights = postings.weights if live is None else postings.weights[live]
-            parts.append(_Matches(docs, self.score(q.fieldname, word, docs, weights)))
-            found.append((word, offset, postings, live))
-        matches = self.conjunction(parts)
+        found: dict[int, tuple] = {}
+
+        def make(k: int, word: str):
+            def run() -> _Matches:
+                found[k] = self.postings(q.fieldname, word)
+                return self._term(q.fieldname, word, found[k])
+
+            return run
+
+        matches = self.conjunction([(k, make(k, w)) for k, (w, _) in enumerate(words)])
         if not len(matches.docs):
             return _NONE
         fmt = self.searcher.schema[q.fieldname].format
-        lists = [(postings, offset) for _word, offset, postings, _live in found]
+        lists = [(found[k][0], offset) for k, (_, offset) in enumerate(words)]
         marks = self.postings(q.fieldname, STOP_MARK) if stops else None
         slop = q.slop
 
@@ -318,7 +377,7 @@ class _Segment:
                 )
             )
 
-        return _Matches(matches.docs, matches.scores, [check])
+        return _Matches(matches.docs, checks=[check], lazy=matches.scores_at)
 
 
 def _dispatch(parts: list[_Matches]) -> Callable[[int], bool]:
