@@ -576,7 +576,7 @@ def format_report(
         f"- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; cores: {os.cpu_count()}; "
         f"Python {platform.python_version()}; {platform.machine()}; "
         f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end "
-        "(above the core count, other processes shared the CPU and times are inflated)",
+        "(a load above the core count would mean that other processes shared the CPU)",
         f"- {n:,} paragraphs from {ingest['documents']:,} documents"
         + (f" ({ingest['duplicates']} duplicate sources skipped)" if ingest["duplicates"] else ""),
         f"- warm searcher: each query run once to warm up, then {repeats} times; "
