@@ -186,6 +186,7 @@ class _Segment:
         self.lengths = lengths
         self.weighting = searcher.weighting
         self._deleted: np.ndarray | None = None
+        self._frequencies: dict[tuple[str, str], int] = {}
 
     def run(self, q: wq.Query) -> _Matches:
         if getattr(q, "boost", 1.0) != 1.0:
@@ -196,8 +197,11 @@ class _Segment:
             return self.phrase(q)
         if isinstance(q, wq.And):
             subs = q.subqueries
-            # the rarest first, so that a part matching nothing spares the others
-            order = sorted(range(len(subs)), key=lambda i: self._size(subs[i]))
+            sizes = [self._size(sub) for sub in subs]
+            if not min(sizes):
+                return _NONE  # a part without a document in this segment
+            # the rarest first, so that parts that never meet spare the others
+            order = sorted(range(len(subs)), key=sizes.__getitem__)
             return self.conjunction([(i, lambda q=subs[i]: self.run(q)) for i in order])
         if isinstance(q, wq.Or):
             return self.union([self.run(sub) for sub in q.subqueries])
@@ -218,6 +222,8 @@ class _Segment:
     def postings(self, fieldname: str, text: str):
         """The term's :class:`~search.postings.Postings` and the indexes of its live
         (not deleted) postings, or ``None`` if the segment lacks the term."""
+        if self._frequencies.get((fieldname, text)) == 0:
+            return None
         try:
             m = self.reader.postings(fieldname, text)
         except TermNotFound:
@@ -253,8 +259,16 @@ class _Segment:
 
     def _size(self, q: wq.Query) -> int:
         if isinstance(q, wq.Term):
-            return self.reader.doc_frequency(q.fieldname, q.text)
+            return self._frequency(q.fieldname, q.text)
         return q.estimate_size(self.reader)
+
+    def _frequency(self, fieldname: str, text: str) -> int:
+        """How many documents of the segment hold the term (looked up once)."""
+        key = (fieldname, text)
+        found = self._frequencies.get(key)
+        if found is None:
+            found = self._frequencies[key] = self.reader.doc_frequency(fieldname, text)
+        return found
 
     def score(self, fieldname: str, text: str, docs: np.ndarray, weights: np.ndarray):
         """Whoosh's BM25F (``whoosh.scoring.bm25``), term by term, the same floats."""
@@ -330,12 +344,12 @@ class _Segment:
     def phrase(self, q: ExactPhrase) -> _Matches:
         words = [(w, o) for w, o in zip(q.words, q.offsets, strict=True) if w != STOP_MARK]
         stops = [o for w, o in zip(q.words, q.offsets, strict=True) if w == STOP_MARK]
-        reader = self.reader
-        if any((q.fieldname, w) not in reader for w, _ in words):
+        frequency = {w: self._frequency(q.fieldname, w) for w, _ in words}
+        if not min(frequency.values()):
             return _NONE
         # rarest first: the order Whoosh intersects (and adds) them in; a phrase whose
         # rarer words never meet reads no further
-        words.sort(key=lambda item: reader.doc_frequency(q.fieldname, item[0]))
+        words.sort(key=lambda item: frequency[item[0]])
         found: dict[int, tuple] = {}
 
         def make(k: int, word: str):
