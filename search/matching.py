@@ -23,11 +23,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.matching import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from .analysis import STOP_MARK
-from .postings import ArrayMatcher
+from .postings import ArrayCodec, Postings
 from .query import ExactPhrase, phrase_spans
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
@@ -186,7 +185,7 @@ class _Segment:
         self.lengths = lengths
         self.weighting = searcher.weighting
         self._deleted: np.ndarray | None = None
-        self._frequencies: dict[tuple[str, str], int] = {}
+        self._infos: dict[tuple[str, str], object] = {}
 
     def run(self, q: wq.Query) -> _Matches:
         if getattr(q, "boost", 1.0) != 1.0:
@@ -222,23 +221,32 @@ class _Segment:
     def postings(self, fieldname: str, text: str):
         """The term's :class:`~search.postings.Postings` and the indexes of its live
         (not deleted) postings, or ``None`` if the segment lacks the term."""
-        if self._frequencies.get((fieldname, text)) == 0:
+        info = self._info(fieldname, text)
+        if info is None:
             return None
-        try:
-            m = self.reader.postings(fieldname, text)
-        except TermNotFound:
-            return None
-        if isinstance(m, FilterMatcher):  # the segment has deleted documents
-            m = m.child
-        if not isinstance(m, ArrayMatcher):
+        if not isinstance(self.reader.codec(), ArrayCodec) or info.is_inlined():
             raise Unsupported("postings not written by unsearch's codec")
-        postings = m.postings
+        fmt = self.searcher.schema[fieldname].format
+        # the postings at the term's place in the segment's postings file (the term
+        # dictionary is not looked up a second time, as reader.postings() would)
+        postfile = self.reader._terms._postfile
+        postings = Postings(postfile, info.extent()[0], fmt.fixed_value_size() == 0)
         live = None
         if self.reader.has_deletions():
             if self._deleted is None:
                 self._deleted = np.fromiter(sorted(self.reader.deleted_docs_set), dtype=np.int64)
             live = np.flatnonzero(~np.isin(postings.ids, self._deleted))
         return postings, live
+
+    def _info(self, fieldname: str, text: str):
+        """The term's Whoosh ``TermInfo`` in this segment, or None (looked up once)."""
+        key = (fieldname, text)
+        if key not in self._infos:
+            try:
+                self._infos[key] = self.reader.term_info(fieldname, text)
+            except TermNotFound:
+                self._infos[key] = None
+        return self._infos[key]
 
     def term(self, fieldname: str, text: str) -> _Matches:
         return self._term(fieldname, text, self.postings(fieldname, text))
@@ -263,12 +271,9 @@ class _Segment:
         return q.estimate_size(self.reader)
 
     def _frequency(self, fieldname: str, text: str) -> int:
-        """How many documents of the segment hold the term (looked up once)."""
-        key = (fieldname, text)
-        found = self._frequencies.get(key)
-        if found is None:
-            found = self._frequencies[key] = self.reader.doc_frequency(fieldname, text)
-        return found
+        """How many documents of the segment hold the term."""
+        info = self._info(fieldname, text)
+        return 0 if info is None else info.doc_frequency()
 
     def score(self, fieldname: str, text: str, docs: np.ndarray, weights: np.ndarray):
         """Whoosh's BM25F (``whoosh.scoring.bm25``), term by term, the same floats."""
