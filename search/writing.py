@@ -13,12 +13,12 @@ its unfinished segments are removed by the next commit).
 from __future__ import annotations
 
 import contextlib
-import importlib
-import importlib.util
 
 from whoosh import fields
 from whoosh.codec.whoosh3 import W3FieldWriter
 from whoosh.writing import MERGE_SMALL, SegmentWriter
+
+from .postings import make_codec
 
 #: A segment is written, and a new one started, once its postings take about this
 #: much memory.  Bigger segments make fewer segments to search.
@@ -34,19 +34,6 @@ _TERM_BYTES = 260
 
 #: The values that unscored fields give for a value, remembered per value.
 _UNSCORED_CACHE = 50_000
-
-
-def make_codec():
-    """The codec segments are written with: ``search.postings.make_codec()`` when
-    that module provides one, otherwise Whoosh's default."""
-    if importlib.util.find_spec(f"{__package__}.postings") is not None:
-        postings = importlib.import_module(f"{__package__}.postings")
-        make = getattr(postings, "make_codec", None)
-        if make is not None:
-            return make()
-    from whoosh.codec import default_codec
-
-    return default_codec()
 
 
 class PostingBuffer:
