@@ -9,7 +9,9 @@ prefix or a range unites its terms.  An exact phrase first becomes the
 intersection of its words, ranked like Whoosh ranks it (by its words' scores);
 its positions are then checked lazily, best candidate first, only until enough
 hits are found.  The hits are those Whoosh's own collector finds, in the same
-order (highest score first, then lowest document number).
+order (highest score first, then lowest document number); prefixes aside on
+indexes of under 5,000 paragraphs, where Whoosh gives every prefix hit 1.0 and
+this module, as Whoosh does on larger ones, the scores of the words matched.
 
 A query this module does not know raises :class:`Unsupported`, and the caller
 runs it with Whoosh's matchers instead.
