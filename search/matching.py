@@ -28,7 +28,7 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
 from .analysis import STOP_MARK
-from .postings import ArrayCodec, Postings
+from .postings import ArrayCodec, Postings, intersect
 from .query import ExactPhrase, phrase_spans
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
@@ -189,11 +189,13 @@ class _Segment:
         self._deleted: np.ndarray | None = None
         self._infos: dict[tuple[str, str], object] = {}
 
-    def run(self, q: wq.Query) -> _Matches:
+    def run(self, q: wq.Query, within: np.ndarray | None = None) -> _Matches:
+        """The matches of ``q``; with ``within`` (sorted document numbers), only those
+        among them are needed, and a term looks only them up."""
         if getattr(q, "boost", 1.0) != 1.0:
             raise Unsupported("boosted query")
         if isinstance(q, wq.Term):
-            return self.term(q.fieldname, q.text)
+            return self.term(q.fieldname, q.text, within)
         if isinstance(q, ExactPhrase):
             return self.phrase(q)
         if isinstance(q, wq.And):
@@ -203,7 +205,7 @@ class _Segment:
                 return _NONE  # a part without a document in this segment
             # the rarest first, so that parts that never meet spare the others
             order = sorted(range(len(subs)), key=sizes.__getitem__)
-            return self.conjunction([(i, lambda q=subs[i]: self.run(q)) for i in order])
+            return self.conjunction([(i, lambda w, q=subs[i]: self.run(q, w)) for i in order])
         if isinstance(q, wq.Or):
             return self.union([self.run(sub) for sub in q.subqueries])
         if isinstance(q, wq.AndNot):
@@ -220,9 +222,9 @@ class _Segment:
 
     # -- terms ------------------------------------------------------------------
 
-    def postings(self, fieldname: str, text: str):
-        """The term's :class:`~search.postings.Postings` and the indexes of its live
-        (not deleted) postings, or ``None`` if the segment lacks the term."""
+    def postings(self, fieldname: str, text: str) -> Postings | None:
+        """The term's :class:`~search.postings.Postings`, or ``None`` if the segment
+        lacks the term."""
         info = self._info(fieldname, text)
         if info is None:
             return None
@@ -232,13 +234,15 @@ class _Segment:
         # the postings at the term's place in the segment's postings file (the term
         # dictionary is not looked up a second time, as reader.postings() would)
         postfile = self.reader._terms._postfile
-        postings = Postings(postfile, info.extent()[0], fmt.fixed_value_size() == 0)
-        live = None
-        if self.reader.has_deletions():
-            if self._deleted is None:
-                self._deleted = np.fromiter(sorted(self.reader.deleted_docs_set), dtype=np.int64)
-            live = np.flatnonzero(~np.isin(postings.ids, self._deleted))
-        return postings, live
+        return Postings(postfile, info.extent()[0], fmt.fixed_value_size() == 0)
+
+    def _live(self, postings: Postings) -> np.ndarray | None:
+        """Indexes of the postings of documents not deleted (None: all are live)."""
+        if not self.reader.has_deletions():
+            return None
+        if self._deleted is None:
+            self._deleted = np.fromiter(sorted(self.reader.deleted_docs_set), dtype=np.int64)
+        return np.flatnonzero(~np.isin(postings.ids, self._deleted))
 
     def _info(self, fieldname: str, text: str):
         """The term's Whoosh ``TermInfo`` in this segment, or None (looked up once)."""
@@ -250,17 +254,21 @@ class _Segment:
                 self._infos[key] = None
         return self._infos[key]
 
-    def term(self, fieldname: str, text: str) -> _Matches:
-        return self._term(fieldname, text, self.postings(fieldname, text))
+    def term(self, fieldname: str, text: str, within: np.ndarray | None = None) -> _Matches:
+        return self._term(fieldname, text, self.postings(fieldname, text), within)
 
-    def _term(self, fieldname: str, text: str, found) -> _Matches:
-        if found is None:
+    def _term(self, fieldname: str, text: str, postings, within=None) -> _Matches:
+        if postings is None:
             return _NONE
-        postings, live = found
-        docs = postings.ids if live is None else postings.ids[live]
+        if within is not None:  # documents already live
+            found, at = postings.find(within)
+            docs = within[found]
+        else:
+            at = self._live(postings)
+            docs = postings.ids if at is None else postings.ids[at]
 
         def lazy(idx):
-            weights = postings.weights if live is None else postings.weights[live]
+            weights = postings.weights if at is None else postings.weights[at]
             if idx is None:
                 return self.score(fieldname, text, docs, weights)
             return self.score(fieldname, text, docs[idx], weights[idx])
@@ -301,13 +309,13 @@ class _Segment:
         idx: dict[int, np.ndarray | None] = {}  # per part: its indexes of ``common``
         common = None
         for i, make in parts:
-            part = make()
+            part = make(common)
             if not len(part.docs):
                 return _NONE
             if common is None:
                 common, idx[i] = part.docs, None
             else:
-                ia, ib = _intersect(common, part.docs)
+                ia, ib = intersect(common, part.docs)
                 if not len(ia):
                     return _NONE
                 common = common[ia]
@@ -360,9 +368,9 @@ class _Segment:
         found: dict[int, tuple] = {}
 
         def make(k: int, word: str):
-            def run() -> _Matches:
+            def run(within) -> _Matches:
                 found[k] = self.postings(q.fieldname, word)
-                return self._term(q.fieldname, word, found[k])
+                return self._term(q.fieldname, word, found[k], within)
 
             return run
 
@@ -370,23 +378,19 @@ class _Segment:
         if not len(matches.docs):
             return _NONE
         fmt = self.searcher.schema[q.fieldname].format
-        lists = [(found[k][0], offset) for k, (_, offset) in enumerate(words)]
+        lists = [(found[k], offset) for k, (_, offset) in enumerate(words)]
         marks = self.postings(q.fieldname, STOP_MARK) if stops else None
         slop = q.slop
 
         def positions(postings, docnum: int) -> list[int]:
-            i = int(np.searchsorted(postings.ids, docnum))
-            return fmt.decode_positions(postings.value(i))
+            return fmt.decode_positions(postings.value(postings.index(docnum)))
 
         def check(docnum: int) -> bool:
             def stopped() -> set[int]:
-                if marks is None:
+                i = None if marks is None else marks.index(docnum)
+                if i is None:
                     return set()
-                ids = marks[0].ids
-                i = int(np.searchsorted(ids, docnum))
-                if i == len(ids) or ids[i] != docnum:
-                    return set()
-                return set(fmt.decode_positions(marks[0].value(i)))
+                return set(fmt.decode_positions(marks.value(i)))
 
             return bool(
                 phrase_spans(
@@ -413,16 +417,3 @@ def _dispatch(parts: list[_Matches]) -> Callable[[int], bool]:
         return True
 
     return check
-
-
-def _intersect(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Indexes into ``a`` and ``b`` (sorted, unique) of the values in both."""
-    if len(a) > len(b):
-        ib, ia = _intersect(b, a)
-        return ia, ib
-    if not len(a):
-        return _EMPTY_DOCS, _EMPTY_DOCS
-    pos = np.searchsorted(b, a)
-    pos[pos == len(b)] = len(b) - 1
-    hit = b[pos] == a
-    return np.flatnonzero(hit), pos[hit]

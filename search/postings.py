@@ -28,11 +28,14 @@ from whoosh.codec import whoosh3
 from whoosh.matching import LeafMatcher, NullMatcher, ReadTooFar
 from whoosh.system import emptybytes
 
-MAGIC = b"UNP2"
+MAGIC = b"UNP3"
 #: Postings per positions chunk: a phrase check decompresses one chunk per candidate.
 CHUNK = 128
-# count, first id, id delta width, weight kind, positions chunks
-_HEADER = struct.Struct("<IIBBI")
+#: Postings per skip entry: the document number of every SKIP-th posting is kept, so
+#: that a few documents are found in a long list by reading a block of it each.
+SKIP = 128
+# count, first id, id delta width, weight kind, positions chunks, skip entries
+_HEADER = struct.Struct("<IIBBII")
 _ALL_ONE, _CONSTANT, _SMALL, _FLOAT = 0, 1, 2, 3
 #: Up to this many postings a list is encoded in plain Python (see encode_postings).
 _SMALL_LIST = 48
@@ -149,8 +152,11 @@ def encode_postings(ids, weights, values) -> bytes:
             lengths = _little(array("I", map(len, part)))
             chunks.append(zlib.compress(lengths + emptybytes.join(part), _LEVEL))
     table = _little(array("I", accumulate(map(len, chunks), initial=0))) if chunks else b""
-    header = _HEADER.pack(len(ids), int(ids[0]), width, kind, len(chunks))
-    return emptybytes.join([MAGIC, header, idbytes, wbytes, table, *chunks])
+    skips = [int(i) for i in ids[::SKIP]] if len(ids) > SKIP else []
+    header = _HEADER.pack(len(ids), int(ids[0]), width, kind, len(chunks), len(skips))
+    return emptybytes.join(
+        [MAGIC, header, idbytes, wbytes, _little(array("I", skips)), table, *chunks]
+    )
 
 
 def _width(widest: int) -> int:
@@ -209,6 +215,22 @@ class _Bytes:
         return self._data[offset : offset + length]
 
 
+_NO_INDEXES = np.zeros(0, dtype=np.int64)
+
+
+def intersect(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indexes into ``a`` and into ``b`` (both sorted, unique) of the values in both."""
+    if len(a) > len(b):  # look the shorter up in the longer
+        ib, ia = intersect(b, a)
+        return ia, ib
+    if not len(a):
+        return _NO_INDEXES, _NO_INDEXES
+    pos = np.searchsorted(b, a)
+    pos[pos == len(b)] = len(b) - 1
+    hit = b[pos] == a
+    return np.flatnonzero(hit), pos[hit]
+
+
 class Postings:
     """One term's postings in one segment, read from ``dbfile`` at ``offset``:
     ``ids`` and ``weights`` as numpy arrays, encoded position values by posting
@@ -217,39 +239,86 @@ class Postings:
     __slots__ = (
         "_chunks",
         "_dbfile",
+        "_first",
+        "_gaps_at",
+        "_ids",
+        "_skips",
         "_table",
         "_values_at",
         "_weight_kind",
         "_weights",
         "_weights_at",
+        "_width",
         "count",
-        "ids",
     )
 
     def __init__(self, dbfile, offset: int, no_values: bool = False) -> None:
         head = dbfile.get(offset, 4 + _HEADER.size)
         if head[:4] != MAGIC:
             raise ValueError("not an unsearch posting list")
-        count, first, width, kind, nchunks = _HEADER.unpack_from(head, 4)
+        count, first, width, kind, nchunks, nskips = _HEADER.unpack_from(head, 4)
         pos = offset + 4 + _HEADER.size
         self.count = count
-        self.ids = np.empty(count, dtype=np.int64)
-        self.ids[0] = first
-        if count > 1:
-            gaps = np.frombuffer(dbfile.get(pos, width * (count - 1)), dtype=f"<u{width}")
-            np.cumsum(gaps, dtype=np.int64, out=self.ids[1:])
-            self.ids[1:] += first
-        pos += width * (count - 1)
         self._dbfile = dbfile
+        self._first, self._width, self._gaps_at = first, width, pos
+        self._ids = None
+        pos += width * (count - 1)
         self._weight_kind = kind
         self._weights_at = pos
         self._weights = None
         pos += {_ALL_ONE: 0, _CONSTANT: 4, _SMALL: count, _FLOAT: 4 * count}[kind]
+        self._skips = None
+        if nskips:
+            self._skips = np.frombuffer(dbfile.get(pos, 4 * nskips), dtype="<u4").astype(np.int64)
+        pos += 4 * nskips
         self._table = None
         if nchunks and not no_values:
             self._table = np.frombuffer(dbfile.get(pos, 4 * (nchunks + 1)), dtype="<u4")
         self._values_at = pos + 4 * (nchunks + 1)
         self._chunks: dict[int, list[bytes]] = {}
+
+    @property
+    def ids(self) -> np.ndarray:
+        """The document numbers, all of them (read on first use)."""
+        if self._ids is None:
+            self._ids = self._decode(0, self.count, self._first)
+        return self._ids
+
+    def _decode(self, start: int, n: int, first: int) -> np.ndarray:
+        """The document numbers of postings ``start`` to ``start + n``; ``first`` is
+        that of posting ``start``."""
+        ids = np.empty(n, dtype=np.int64)
+        ids[0] = first
+        if n > 1:
+            width = self._width
+            raw = self._dbfile.get(self._gaps_at + width * start, width * (n - 1))
+            np.cumsum(np.frombuffer(raw, dtype=f"<u{width}"), dtype=np.int64, out=ids[1:])
+            ids[1:] += first
+        return ids
+
+    def find(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For sorted document numbers ``docs``: the indexes of those this list holds,
+        and their posting indexes.  A few documents in a long list cost a block of
+        :data:`SKIP` postings each, not the whole list."""
+        if self._ids is not None or self._skips is None or len(docs) * SKIP > self.count:
+            return intersect(docs, self.ids)
+        blocks = np.searchsorted(self._skips, docs, side="right") - 1
+        found_docs, found_postings = [], []
+        for b in np.unique(blocks[blocks >= 0]).tolist():
+            start = b * SKIP
+            ids = self._decode(start, min(SKIP, self.count - start), int(self._skips[b]))
+            sel = np.flatnonzero(blocks == b)
+            ia, ib = intersect(docs[sel], ids)
+            found_docs.append(sel[ia])
+            found_postings.append(ib + start)
+        if not found_docs:
+            return _NO_INDEXES, _NO_INDEXES
+        return np.concatenate(found_docs), np.concatenate(found_postings)
+
+    def index(self, docnum: int) -> int | None:
+        """The posting index of document ``docnum``, or None."""
+        _, ib = self.find(np.array([docnum], dtype=np.int64))
+        return int(ib[0]) if len(ib) else None
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Postings:

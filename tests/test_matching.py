@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import search
@@ -161,3 +162,18 @@ def test_short_lists_are_encoded_as_numpy_encodes_them(monkeypatch, seed):
     p = Postings.from_bytes(fast)
     assert p.ids.tolist() == ids
     assert p.weights.tolist() == [float(w) for w in weights]
+
+
+def test_a_few_documents_are_found_in_a_long_list_block_by_block():
+    import random
+
+    rng = random.Random(7)
+    ids = sorted(rng.sample(range(2_000_000), 20_000))
+    p = Postings.from_bytes(encode_postings(ids, [1.0] * len(ids), [b""] * len(ids)))
+    probe = sorted({*rng.sample(ids, 40), *rng.sample(range(2_000_000), 40), ids[0], ids[-1]})
+    found, at = p.find(np.array(probe, dtype=np.int64))
+    assert p._ids is None  # only blocks were read
+    expected = [(i, ids.index(d)) for i, d in enumerate(probe) if d in set(ids)]
+    assert list(zip(found.tolist(), at.tolist(), strict=True)) == expected
+    assert p.index(ids[12_345]) == 12_345
+    assert p.index(ids[12_345] + 1) in (None, 12_346)
