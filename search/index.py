@@ -139,26 +139,21 @@ class _BM25F(scoring.BM25F):
 
     Whoosh's scorer reads a document's field length from the length column on
     disk for every document it scores; for a common word that is most of the
-    search.  The column is one byte per document, loaded once per segment.
+    search.  The column is one byte per document, loaded once per segment and
+    shared with :mod:`search.matching`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lengths: Lengths) -> None:
         super().__init__()
-        self._lengths: dict[tuple[int, str], list[float] | None] = {}
+        self._lengths = lengths
 
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        lengths = self._segment_lengths(searcher.reader(), fieldname)
+        reader = searcher.reader()
+        lengths = self._lengths.listed(reader, fieldname) if reader.is_atomic() else None
         if lengths is not None:
             scorer.dfl = lengths.__getitem__
         return scorer
-
-    def _segment_lengths(self, reader, fieldname: str) -> list[float] | None:
-        key = (id(reader), fieldname)
-        if key not in self._lengths:
-            lengths = _read_lengths(reader, fieldname)
-            self._lengths[key] = None if lengths is None else lengths.tolist()
-        return self._lengths[key]
 
 
 def _read_lengths(reader, fieldname: str) -> np.ndarray | None:
@@ -224,7 +219,7 @@ class Index:
         self._ix = ix
         self.path = path
         self._searcher = None
-        self._lengths = Lengths(_read_lengths)
+        self._lengths = Lengths(_read_lengths)  # one read per segment, for both scorers
 
     def __enter__(self) -> Index:
         return self
@@ -240,7 +235,7 @@ class Index:
     def searcher(self):
         """The current Whoosh searcher, refreshed if a newer commit exists."""
         if self._searcher is None:
-            self._searcher = self._ix.searcher(weighting=_BM25F())
+            self._searcher = self._ix.searcher(weighting=_BM25F(self._lengths))
         else:
             # the refreshed searcher reuses the unchanged segments' readers, so the
             # old one must not be closed

@@ -107,12 +107,21 @@ class Lengths:
     def __init__(self, read: Callable) -> None:
         self._read = read
         self._cache: dict[tuple[str, str], np.ndarray | None] = {}
+        self._lists: dict[tuple[str, str], list[float] | None] = {}
 
     def get(self, reader, fieldname: str) -> np.ndarray | None:
         key = (reader.segment().segment_id(), fieldname)
         if key not in self._cache:
             self._cache[key] = self._read(reader, fieldname)
         return self._cache[key]
+
+    def listed(self, reader, fieldname: str) -> list[float] | None:
+        """The same lengths as a list, for scoring one document at a time."""
+        key = (reader.segment().segment_id(), fieldname)
+        if key not in self._lists:
+            lengths = self.get(reader, fieldname)
+            self._lists[key] = None if lengths is None else lengths.tolist()
+        return self._lists[key]
 
 
 def top_documents(
