@@ -19,6 +19,7 @@ _EXPORTS = {
     "iter_sources": "documents",
     "read_document": "documents",
     "DocumentError": "errors",
+    "IndexFormatError": "errors",
     "IndexLockedError": "errors",
     "IndexNotFoundError": "errors",
     "NotFoundError": "errors",
@@ -40,6 +41,7 @@ __all__ = [
     "Failure",
     "Hit",
     "Index",
+    "IndexFormatError",
     "IndexLockedError",
     "IndexNotFoundError",
     "IngestReport",
@@ -58,6 +60,7 @@ if TYPE_CHECKING:
     from .documents import Document, iter_sources, read_document
     from .errors import (
         DocumentError,
+        IndexFormatError,
         IndexLockedError,
         IndexNotFoundError,
         NotFoundError,

@@ -28,6 +28,12 @@ class IndexNotFoundError(SearchError):
     hint = "build one with: unsearch ingest [PATH...]"
 
 
+class IndexFormatError(SearchError):
+    """The index holds postings in a format this version does not read."""
+
+    hint = "delete the index folder and ingest again"
+
+
 class IndexLockedError(SearchError):
     """Another process is writing to the index."""
 

@@ -28,6 +28,8 @@ from whoosh.codec import whoosh3
 from whoosh.matching import LeafMatcher, NullMatcher, ReadTooFar
 from whoosh.system import emptybytes
 
+from .errors import IndexFormatError
+
 MAGIC = b"UNP3"
 #: Postings per positions chunk: a phrase check decompresses one chunk per candidate.
 CHUNK = 128
@@ -255,7 +257,9 @@ class Postings:
     def __init__(self, dbfile, offset: int, no_values: bool = False) -> None:
         head = dbfile.get(offset, 4 + _HEADER.size)
         if head[:4] != MAGIC:
-            raise ValueError("not an unsearch posting list")
+            raise IndexFormatError(
+                "the index was written by another version of unsearch (unknown posting format)"
+            )
         count, first, width, kind, nchunks, nskips = _HEADER.unpack_from(head, 4)
         pos = offset + 4 + _HEADER.size
         self.count = count

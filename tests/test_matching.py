@@ -177,3 +177,9 @@ def test_a_few_documents_are_found_in_a_long_list_block_by_block():
     assert list(zip(found.tolist(), at.tolist(), strict=True)) == expected
     assert p.index(ids[12_345]) == 12_345
     assert p.index(ids[12_345] + 1) in (None, 12_346)
+
+
+def test_postings_of_an_unknown_format_are_a_clear_error():
+    data = b"UNP0" + encode_postings([1, 2], [1.0, 1.0], [b"", b""])[4:]
+    with pytest.raises(search.IndexFormatError, match="another version of unsearch"):
+        Postings.from_bytes(data)
