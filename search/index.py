@@ -22,7 +22,6 @@ from . import _whoosh  # noqa: F401  (before Whoosh: see search/_whoosh.py)
 import numpy as np
 from whoosh import fields, formats, scoring
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.collectors import TimeLimit, TopCollector
 from whoosh.index import EmptyIndexError
 from whoosh.index import open_dir as _open_dir
@@ -40,6 +39,7 @@ from .analysis import (
 from .errors import IndexNotFoundError, NotFoundError, QueryError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .matching import Lengths, Ranked, Unsupported, top_documents
+from .postings import length_bytes
 from .query import compile_query, parse, positive_leaves
 
 CHAINS = ("fr", "en", "xx")
@@ -158,11 +158,8 @@ class _BM25F(scoring.BM25F):
 
 def _read_lengths(reader, fieldname: str) -> np.ndarray | None:
     """The paragraph lengths of a segment's field, as BM25F reads them (1 where none)."""
-    # whoosh-reloaded 2.7 W3 codec: a NumericColumn("B") of length bytes per document
-    try:
-        column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-        raw = column._dbfile.get(column._basepos, column._count)
-    except (AttributeError, OSError):
+    raw = length_bytes(reader, fieldname)
+    if raw is None:
         return None
     lengths = np.ones(reader.doc_count_all(), dtype=np.float64)
     lengths[: len(raw)] = _BYTE_LENGTHS[np.frombuffer(raw, dtype=np.uint8)]

@@ -25,10 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.reading import TermNotFound
 
 from .analysis import STOP_MARK
-from .postings import ArrayCodec, Postings, intersect
+from .postings import ArrayCodec, Postings, TermTable, intersect
 from .query import ExactPhrase, phrase_spans
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
@@ -142,11 +141,12 @@ def top_documents(
     docs, scores, owners = [], [], []
     segments = []
     partial = False
+    averages: dict[str, float] = {}  # per field, for every segment
     for sub, offset in searcher.leaf_searchers():
         if docs and deadline is not None and time.perf_counter() > deadline:
             partial = True  # the segments searched so far give the best hits found
             break
-        matches = _Segment(searcher, sub.reader(), lengths).run(q)
+        matches = _Segment(searcher, sub.reader(), lengths, averages).run(q)
         if not len(matches.docs):
             continue
         docs.append(matches.docs + offset)
@@ -190,13 +190,15 @@ def _best(scores: np.ndarray, docs: np.ndarray, limit: int) -> np.ndarray:
 class _Segment:
     """Evaluates a query in one segment."""
 
-    def __init__(self, searcher, reader, lengths: Lengths) -> None:
+    def __init__(self, searcher, reader, lengths: Lengths, averages: dict[str, float]) -> None:
         self.searcher = searcher
+        self.averages = averages  # average field lengths in the whole index
         self.reader = reader
         self.lengths = lengths
         self.weighting = searcher.weighting
         self._deleted: np.ndarray | None = None
-        self._infos: dict[tuple[str, str], object] = {}
+        self._terms = TermTable(reader)
+        self._entries: dict[tuple[str, str], tuple[int, int | None] | None] = {}
 
     def run(self, q: wq.Query, within: np.ndarray | None = None) -> _Matches:
         """The matches of ``q``; with ``within`` (sorted document numbers), only those
@@ -234,16 +236,14 @@ class _Segment:
     def postings(self, fieldname: str, text: str) -> Postings | None:
         """The term's :class:`~search.postings.Postings`, or ``None`` if the segment
         lacks the term."""
-        info = self._info(fieldname, text)
-        if info is None:
+        entry = self._entry(fieldname, text)
+        if entry is None:
             return None
-        if not isinstance(self.reader.codec(), ArrayCodec) or info.is_inlined():
+        if not isinstance(self.reader.codec(), ArrayCodec) or entry[1] is None:
             raise Unsupported("postings not written by unsearch's codec")
         fmt = self.searcher.schema[fieldname].format
-        # the postings at the term's place in the segment's postings file (the term
-        # dictionary is not looked up a second time, as reader.postings() would)
         postfile = self.reader._terms._postfile
-        return Postings(postfile, info.extent()[0], fmt.fixed_value_size() == 0)
+        return Postings(postfile, entry[1], fmt.fixed_value_size() == 0)
 
     def _live(self, postings: Postings) -> np.ndarray | None:
         """Indexes of the postings of documents not deleted (None: all are live)."""
@@ -253,15 +253,17 @@ class _Segment:
             self._deleted = np.fromiter(sorted(self.reader.deleted_docs_set), dtype=np.int64)
         return np.flatnonzero(~np.isin(postings.ids, self._deleted))
 
-    def _info(self, fieldname: str, text: str):
-        """The term's Whoosh ``TermInfo`` in this segment, or None (looked up once)."""
+    def _entry(self, fieldname: str, text: str) -> tuple[int, int | None] | None:
+        """The term's document frequency and postings offset in this segment, or
+        None (looked up once)."""
         key = (fieldname, text)
-        if key not in self._infos:
-            try:
-                self._infos[key] = self.reader.term_info(fieldname, text)
-            except TermNotFound:
-                self._infos[key] = None
-        return self._infos[key]
+        if key not in self._entries:
+            if not self._terms.has_field(fieldname):
+                self._entries[key] = None
+            else:
+                tbytes = self.searcher.schema[fieldname].to_bytes(text)
+                self._entries[key] = self._terms.lookup(fieldname, tbytes)
+        return self._entries[key]
 
     def term(self, fieldname: str, text: str, within: np.ndarray | None = None) -> _Matches:
         return self._term(fieldname, text, self.postings(fieldname, text), within)
@@ -291,8 +293,8 @@ class _Segment:
 
     def _frequency(self, fieldname: str, text: str) -> int:
         """How many documents of the segment hold the term."""
-        info = self._info(fieldname, text)
-        return 0 if info is None else info.doc_frequency()
+        entry = self._entry(fieldname, text)
+        return 0 if entry is None else entry[0]
 
     def score(self, fieldname: str, text: str, docs: np.ndarray, weights: np.ndarray):
         """Whoosh's BM25F (``whoosh.scoring.bm25``), term by term, the same floats."""
@@ -305,7 +307,9 @@ class _Segment:
         B = w._field_B.get(fieldname, w.B)
         K1 = w.K1
         idf = self.searcher.idf(fieldname, text)
-        avgfl = self.searcher.avg_field_length(fieldname) or 1
+        avgfl = self.averages.get(fieldname)
+        if avgfl is None:
+            avgfl = self.averages[fieldname] = self.searcher.avg_field_length(fieldname) or 1
         fl = lengths[docs]
         return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
 
@@ -368,17 +372,23 @@ class _Segment:
     def phrase(self, q: ExactPhrase) -> _Matches:
         words = [(w, o) for w, o in zip(q.words, q.offsets, strict=True) if w != STOP_MARK]
         stops = [o for w, o in zip(q.words, q.offsets, strict=True) if w == STOP_MARK]
-        frequency = {w: self._frequency(q.fieldname, w) for w, _ in words}
-        if not min(frequency.values()):
-            return _NONE
+        frequency: dict[str, int] = {}
+        for w, _ in words:
+            if w not in frequency:
+                frequency[w] = self._frequency(q.fieldname, w)
+                if not frequency[w]:
+                    return _NONE  # the other words are not looked up
         # rarest first: the order Whoosh intersects (and adds) them in; a phrase whose
         # rarer words never meet reads no further
         words.sort(key=lambda item: frequency[item[0]])
-        found: dict[int, tuple] = {}
+        read: dict[str, Postings | None] = {}  # a word repeated is read once
+        found: dict[int, Postings | None] = {}
 
         def make(k: int, word: str):
             def run(within) -> _Matches:
-                found[k] = self.postings(q.fieldname, word)
+                if word not in read:
+                    read[word] = self.postings(q.fieldname, word)
+                found[k] = read[word]
                 return self._term(q.fieldname, word, found[k], within)
 
             return run

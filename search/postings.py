@@ -8,7 +8,10 @@ changes only how one term's postings are written: document numbers (as gaps) and
 weights (term frequencies) as two plain arrays of the narrowest integers that hold
 them, which numpy reads as fast as memory copies, and positions in compressed
 chunks of :data:`CHUNK` postings, decoded only for the documents a phrase has to
-check.
+check.  Lists of several segments merged into one (:func:`merge_postings`) keep
+their chunks as they are, so a chunk may hold fewer postings; a table gives the
+first posting of each.  :class:`TermTable` looks terms up in Whoosh's term
+dictionary without Whoosh's layers of calls.
 
 Whoosh's matchers still work on these postings (:class:`ArrayMatcher`), so every
 query Whoosh can run, runs; :mod:`search.matching` reads the arrays directly.
@@ -20,17 +23,18 @@ import struct
 import sys
 import zlib
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from itertools import accumulate, pairwise
 
 import numpy as np
+from whoosh import columns
 from whoosh.codec import whoosh3
 from whoosh.matching import LeafMatcher, NullMatcher, ReadTooFar
 from whoosh.system import emptybytes
 
 from .errors import IndexFormatError
 
-MAGIC = b"UNP3"
+MAGIC = b"UNP4"
 #: Postings per positions chunk: a phrase check decompresses one chunk per candidate.
 CHUNK = 128
 #: Postings per skip entry: the document number of every SKIP-th posting is kept, so
@@ -59,6 +63,114 @@ class ArrayCodec(whoosh3.W3Codec):
         offset, _length = terminfo.extent()
         postings = Postings(dbfile, offset, format_.fixed_value_size() == 0)
         return ArrayMatcher(postings, format_, term=term, scorer=scorer)
+
+
+#: A term's entry in a W3 term dictionary: flags, weight, document frequency, ...
+_TERMINFO = struct.Struct("!BfIBBfII")
+_DOC_FREQUENCY = struct.Struct("!I")
+_OFFSET = struct.Struct("!Q")
+_EXTENT_LENGTH = struct.Struct("!I")
+# the ordered hash file's slot (hash, item position) and item lengths (key, value)
+_SLOT = struct.Struct("!Iq")
+_ITEM = struct.Struct("!ii")
+_FIELD_NUMBER = struct.Struct("!H")
+
+
+class TermTable:
+    """One segment's term dictionary, looked up directly.
+
+    Whoosh's reader goes through five calls and a generator per lookup (about
+    5 µs); this probes the same hash table in the segment's memory map (about
+    1.5 µs), and answers at once for a field without a term in the segment.
+    ``reader`` is a segment reader of the W3 codec.
+    """
+
+    __slots__ = ("_buf", "_fieldmap", "_hash", "_tables", "_tindex")
+
+    def __init__(self, reader) -> None:
+        terms = reader._terms
+        self._fieldmap: dict[str, int] = terms._fieldmap
+        tindex = self._tindex = terms._tindex
+        self._tables = tindex.tables
+        self._hash = tindex.hashfn
+        self._buf = getattr(tindex.dbfile, "_buf", None)  # unsearch's mapped files
+
+    def has_field(self, fieldname: str) -> bool:
+        """Whether the segment holds any term of the field."""
+        return fieldname in self._fieldmap
+
+    def lookup(self, fieldname: str, tbytes: bytes) -> tuple[int, int | None] | None:
+        """The term's document frequency and the offset of its postings (None where
+        Whoosh inlined them in the dictionary), or None if the segment lacks it."""
+        data = self._find(fieldname, tbytes)
+        if data is None:
+            return None
+        frequency = _DOC_FREQUENCY.unpack_from(data, 5)[0]
+        if data[0]:  # flags: the postings are pickled inline
+            return frequency, None
+        return frequency, _OFFSET.unpack_from(data, _TERMINFO.size)[0]
+
+    def _find(self, fieldname: str, tbytes: bytes):
+        fnum = self._fieldmap.get(fieldname)
+        if fnum is None:
+            return None
+        key = _FIELD_NUMBER.pack(fnum) + tbytes
+        buf = self._buf
+        if buf is None:
+            try:
+                pos, length = self._tindex.range_for_key(key)
+            except KeyError:
+                return None
+            return self._tindex.dbfile.get(pos, length)
+        # the probe of whoosh.filedb.filetables.HashReader.ranges_for_key
+        keyhash = self._hash(key)
+        start, nslots = self._tables[keyhash & 255]
+        if not nslots:
+            return None
+        end = start + nslots * _SLOT.size
+        slot = start + ((keyhash >> 8) % nslots) * _SLOT.size
+        for _ in range(nslots):
+            slothash, itempos = _SLOT.unpack_from(buf, slot)
+            if not itempos:
+                return None
+            if slothash == keyhash:
+                keylen, datalen = _ITEM.unpack_from(buf, itempos)
+                at = itempos + _ITEM.size
+                if keylen == len(key) and buf[at : at + keylen] == key:
+                    return buf[at + keylen : at + keylen + datalen]
+            slot += _SLOT.size
+            if slot == end:
+                slot = start
+        return None
+
+
+def length_bytes(reader, fieldname: str) -> bytes | None:
+    """A segment's paragraph lengths in the field, one byte per document (Whoosh's
+    ``length_to_byte``), or None where the segment keeps none."""
+    # whoosh-reloaded 2.7 W3 codec: a NumericColumn("B") of length bytes per document
+    try:
+        column = reader._perdoc._cached_reader(f"_{fieldname}_len", whoosh3.LENGTHS_COLUMN)
+        return column._dbfile.get(column._basepos, column._count)
+    except (AttributeError, OSError):
+        return None
+
+
+def stored_records(reader):
+    """A segment's stored fields, document by document, as the compressed pickles
+    the W3 codec keeps (b"" for a document without any), for :func:`add_stored_record`."""
+    column = reader._perdoc._cached_reader("_stored", whoosh3.STORED_COLUMN)
+    raw = column._child  # CompressedBytesColumn under PickleColumn
+    read = columns.VarBytesColumn.Reader.__getitem__
+    for docnum in range(reader.doc_count_all()):
+        yield read(raw, docnum)
+
+
+def add_stored_record(perdocwriter, record: bytes) -> None:
+    """Store a record of :func:`stored_records` for the document being written,
+    without unpickling and compressing it again."""
+    if record:
+        writer = perdocwriter._colwriters["_stored"]._child
+        columns.VarBytesColumn.Writer.add(writer, perdocwriter._docnum, record)
 
 
 def make_codec() -> ArrayCodec:
@@ -154,11 +266,172 @@ def encode_postings(ids, weights, values) -> bytes:
             lengths = _little(array("I", map(len, part)))
             chunks.append(zlib.compress(lengths + emptybytes.join(part), _LEVEL))
     table = _little(array("I", accumulate(map(len, chunks), initial=0))) if chunks else b""
+    starts = _little(array("I", range(0, len(ids), CHUNK))) if chunks else b""
     skips = [int(i) for i in ids[::SKIP]] if len(ids) > SKIP else []
-    header = _HEADER.pack(len(ids), int(ids[0]), width, kind, len(chunks), len(skips))
-    return emptybytes.join(
-        [MAGIC, header, idbytes, wbytes, _little(array("I", skips)), table, *chunks]
-    )
+    head = (len(ids), int(ids[0]), width, kind, len(chunks), len(skips))
+    return _assemble(head, idbytes, wbytes, _little(array("I", skips)), table, starts, *chunks)
+
+
+def _assemble(head: tuple, *parts: bytes) -> bytes:
+    return emptybytes.join([MAGIC, _HEADER.pack(*head), *parts])
+
+
+def merge_postings(parts: list[tuple[bytes, int]]) -> bytes:
+    """One term's posting list from its lists in several segments: ``(data, base)``
+    pairs in document order, ``base`` the first document number of the segment.
+
+    Positions are not decompressed: the lists' chunks are copied as they are, so
+    that a chunk at the end of a list may hold fewer than :data:`CHUNK` postings.
+
+    >>> a = encode_postings([0, 5], [1.0, 2.0], [b"a", b"bc"])
+    >>> b = encode_postings([1], [3.0], [b"d"])
+    >>> p = Postings.from_bytes(merge_postings([(a, 0), (b, 10)]))
+    >>> p.ids.tolist(), p.weights.tolist(), [p.value(i) for i in range(3)]
+    ([0, 5, 11], [1.0, 2.0, 3.0], [b'a', b'bc', b'd'])
+    """
+    if len(parts) == 1:
+        return _moved(*parts[0])
+    lists = [(_Part(data), base) for data, base in parts]
+    total = sum(p.count for p, _ in lists)
+    if total <= _SMALL_LIST:  # most merged terms: plain Python beats numpy's call costs
+        ids = [i + base for p, base in lists for i in p.id_list()]
+        width, idbytes = _small_gaps(ids)
+        kind, wbytes = _small_weights([w for p, _ in lists for w in p.weight_list()])
+        skips = b""
+    else:
+        ids = np.concatenate([p.id_array() + base for p, base in lists])
+        width, idbytes = _gaps(ids)
+        kind, wbytes = _weights(np.concatenate([p.weight_array() for p, _ in lists]))
+        skips = ids[::SKIP].astype("<u4").tobytes() if total > SKIP else b""
+    offsets, starts, chunks = array("I"), array("I"), []
+    if any(p.table for p, _ in lists):
+        size = count = 0
+        for p, _ in lists:
+            table, first, region = p.chunks()
+            offsets.extend(o + size for o in table[:-1])
+            starts.extend(f + count for f in first)
+            chunks.append(region)
+            size += len(region)
+            count += p.count
+        offsets.append(size)
+    head = (total, int(ids[0]), width, kind, len(starts), len(skips) // 4)
+    table = _little(offsets) if chunks else b""
+    first = _little(starts) if chunks else b""
+    return _assemble(head, idbytes, wbytes, skips, table, first, *chunks)
+
+
+class _Part:
+    """The pieces of one encoded posting list (see :func:`encode_postings`)."""
+
+    __slots__ = ("count", "first", "gaps", "kind", "region", "starts", "table", "weights", "width")
+
+    def __init__(self, data: bytes) -> None:
+        count, first, width, kind, nchunks, nskips = _HEADER.unpack_from(data, 4)
+        self.count, self.first, self.width, self.kind = count, first, width, kind
+        pos = 4 + _HEADER.size
+        self.gaps = data[pos : pos + width * (count - 1)]
+        pos += width * (count - 1)
+        size = _weights_size(kind, count)
+        self.weights = data[pos : pos + size]
+        pos += size + 4 * nskips
+        self.table = self.starts = None
+        self.region = b""
+        if nchunks:
+            self.table = _native(array("I", data[pos : pos + 4 * (nchunks + 1)]))
+            pos += 4 * (nchunks + 1)
+            self.starts = _native(array("I", data[pos : pos + 4 * nchunks]))
+            pos += 4 * nchunks
+            self.region = data[pos : pos + self.table[-1]]
+
+    def id_list(self) -> list[int]:
+        return list(
+            accumulate(_native(array(_ARRAY_CODES[self.width], self.gaps)), initial=self.first)
+        )
+
+    def id_array(self) -> np.ndarray:
+        ids = np.empty(self.count, dtype=np.int64)
+        ids[0] = self.first
+        if self.count > 1:
+            gaps = np.frombuffer(self.gaps, dtype=f"<u{self.width}")
+            np.cumsum(gaps, dtype=np.int64, out=ids[1:])
+            ids[1:] += self.first
+        return ids
+
+    def weight_array(self) -> np.ndarray:
+        kind, raw, count = self.kind, self.weights, self.count
+        if kind == _ALL_ONE:
+            return np.ones(count)
+        if kind == _CONSTANT:
+            return np.full(count, np.frombuffer(raw, dtype="<f4")[0], dtype=np.float64)
+        return np.frombuffer(raw, dtype="u1" if kind == _SMALL else "<f4").astype(np.float64)
+
+    def weight_list(self) -> list[float]:
+        kind, raw, count = self.kind, self.weights, self.count
+        if kind == _ALL_ONE:
+            return [1.0] * count
+        if kind == _CONSTANT:
+            return [_native(array("f", raw))[0]] * count
+        if kind == _SMALL:
+            return [float(w) for w in raw]
+        return list(_native(array("f", raw)))
+
+    def chunks(self) -> tuple[array, array, bytes]:
+        """Its positions chunks: byte offsets (and the end), first postings, bytes."""
+        if self.table is not None:
+            return self.table, self.starts, self.region
+        # no positions in this list, though the others have some: empty ones
+        made = [
+            zlib.compress(bytes(4 * (min(i + CHUNK, self.count) - i)), _LEVEL)
+            for i in range(0, self.count, CHUNK)
+        ]
+        table = array("I", accumulate(map(len, made), initial=0))
+        return table, array("I", range(0, self.count, CHUNK)), emptybytes.join(made)
+
+
+def _native(a: array) -> array:
+    """An array read from little-endian bytes, in this machine's byte order."""
+    if sys.byteorder == "big":
+        a.byteswap()
+    return a
+
+
+def _moved(data: bytes, base: int) -> bytes:
+    """A posting list's bytes with its document numbers moved up by ``base``."""
+    if not base:
+        return data
+    count, first, width, kind, nchunks, nskips = _HEADER.unpack_from(data, 4)
+    at = 4 + _HEADER.size + width * (count - 1) + _weights_size(kind, count)
+    skips = np.frombuffer(data, dtype="<u4", count=nskips, offset=at) + base
+    head = (count, first + base, width, kind, nchunks, nskips)
+    end = at + 4 * nskips
+    return _assemble(head, data[4 + _HEADER.size : at], skips.astype("<u4").tobytes(), data[end:])
+
+
+def _weights_size(kind: int, count: int) -> int:
+    return {_ALL_ONE: 0, _CONSTANT: 4, _SMALL: count, _FLOAT: 4 * count}[kind]
+
+
+def entry_extent(entry: bytes) -> tuple[int, int]:
+    """Where the postings of a W3 term dictionary entry are: offset and length."""
+    if entry[0]:
+        raise IndexFormatError("a term's postings are inlined, which unsearch never writes")
+    offset = _OFFSET.unpack_from(entry, _TERMINFO.size)[0]
+    return offset, _EXTENT_LENGTH.unpack_from(entry, _TERMINFO.size + _OFFSET.size)[0]
+
+
+def merge_terminfo(entries: list[tuple[bytes, int]], offset: int, length: int) -> bytes:
+    """The W3 term dictionary entry of a term merged from ``(entry, base)`` pairs
+    (see :func:`merge_postings`) whose postings are at ``offset``, ``length``."""
+    rows = [(_TERMINFO.unpack_from(entry), base) for entry, base in entries]
+    weight = sum(row[1] for row, _ in rows)
+    frequency = sum(row[2] for row, _ in rows)
+    minlength = min(row[3] for row, _ in rows)
+    maxlength = max(row[4] for row, _ in rows)
+    maxweight = max(row[5] for row, _ in rows)
+    minid = rows[0][0][6] + rows[0][1]
+    maxid = rows[-1][0][7] + rows[-1][1]
+    row = (0, weight, frequency, minlength, maxlength, maxweight, minid, maxid)
+    return _TERMINFO.pack(*row) + _OFFSET.pack(offset) + _EXTENT_LENGTH.pack(length)
 
 
 def _width(widest: int) -> int:
@@ -218,6 +491,8 @@ class _Bytes:
 
 
 _NO_INDEXES = np.zeros(0, dtype=np.int64)
+#: Up to this many documents, :meth:`Postings.find` looks them up one by one.
+_FEW = 8
 
 
 def intersect(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -239,12 +514,15 @@ class Postings:
     index.  Only what is used is read: weights on first use, positions by chunk."""
 
     __slots__ = (
+        "_blocks",
         "_chunks",
         "_dbfile",
         "_first",
         "_gaps_at",
         "_ids",
+        "_skip_list",
         "_skips",
+        "_starts",
         "_table",
         "_values_at",
         "_weight_kind",
@@ -270,16 +548,19 @@ class Postings:
         self._weight_kind = kind
         self._weights_at = pos
         self._weights = None
-        pos += {_ALL_ONE: 0, _CONSTANT: 4, _SMALL: count, _FLOAT: 4 * count}[kind]
-        self._skips = None
+        pos += _weights_size(kind, count)
+        self._skips = self._skip_list = None
+        self._blocks: dict[int, np.ndarray] = {}
         if nskips:
             self._skips = np.frombuffer(dbfile.get(pos, 4 * nskips), dtype="<u4").astype(np.int64)
         pos += 4 * nskips
-        self._table = None
+        self._table = self._starts = None
         if nchunks and not no_values:
             self._table = np.frombuffer(dbfile.get(pos, 4 * (nchunks + 1)), dtype="<u4")
-        self._values_at = pos + 4 * (nchunks + 1)
-        self._chunks: dict[int, list[bytes]] = {}
+            at = pos + 4 * (nchunks + 1)
+            self._starts = np.frombuffer(dbfile.get(at, 4 * nchunks), dtype="<u4")
+        self._values_at = pos + 4 * (2 * nchunks + 1) if nchunks else pos
+        self._chunks: dict[int, tuple[bytes, list[int]]] = {}
 
     @property
     def ids(self) -> np.ndarray:
@@ -306,23 +587,47 @@ class Postings:
         :data:`SKIP` postings each, not the whole list."""
         if self._ids is not None or self._skips is None or len(docs) * SKIP > self.count:
             return intersect(docs, self.ids)
+        if len(docs) <= _FEW:
+            found = [
+                (j, i) for j, d in enumerate(docs.tolist()) if (i := self.index(d)) is not None
+            ]
+            if not found:
+                return _NO_INDEXES, _NO_INDEXES
+            at, postings = zip(*found, strict=True)
+            return np.array(at, dtype=np.int64), np.array(postings, dtype=np.int64)
         blocks = np.searchsorted(self._skips, docs, side="right") - 1
         found_docs, found_postings = [], []
         for b in np.unique(blocks[blocks >= 0]).tolist():
-            start = b * SKIP
-            ids = self._decode(start, min(SKIP, self.count - start), int(self._skips[b]))
             sel = np.flatnonzero(blocks == b)
-            ia, ib = intersect(docs[sel], ids)
+            ia, ib = intersect(docs[sel], self._block(b))
             found_docs.append(sel[ia])
-            found_postings.append(ib + start)
+            found_postings.append(ib + b * SKIP)
         if not found_docs:
             return _NO_INDEXES, _NO_INDEXES
         return np.concatenate(found_docs), np.concatenate(found_postings)
 
+    def _block(self, b: int) -> np.ndarray:
+        """The document numbers of skip block ``b`` (decoded once)."""
+        ids = self._blocks.get(b)
+        if ids is None:
+            start = b * SKIP
+            first = int(self._skips[b])
+            ids = self._blocks[b] = self._decode(start, min(SKIP, self.count - start), first)
+        return ids
+
     def index(self, docnum: int) -> int | None:
         """The posting index of document ``docnum``, or None."""
-        _, ib = self.find(np.array([docnum], dtype=np.int64))
-        return int(ib[0]) if len(ib) else None
+        if self._ids is None and self._skips is not None:
+            if self._skip_list is None:
+                self._skip_list = self._skips.tolist()
+            b = bisect_right(self._skip_list, docnum) - 1
+            if b < 0:
+                return None
+            ids, start = self._block(b), b * SKIP
+        else:
+            ids, start = self.ids, 0
+        i = int(ids.searchsorted(docnum))
+        return start + i if i < len(ids) and ids[i] == docnum else None
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Postings:
@@ -349,20 +654,25 @@ class Postings:
         """The encoded value (positions) of posting ``i``."""
         if self._table is None:
             return emptybytes
-        chunk = self._chunks.get(i // CHUNK)
+        c = int(self._starts.searchsorted(i, "right")) - 1
+        chunk = self._chunks.get(c)
         if chunk is None:
-            chunk = self._chunks[i // CHUNK] = self._read_chunk(i // CHUNK)
-        return chunk[i % CHUNK]
+            chunk = self._chunks[c] = self._read_chunk(c)
+        raw, ends = chunk
+        k = i - int(self._starts[c])
+        return raw[ends[k - 1] if k else 4 * len(ends) : ends[k]]
 
-    def _read_chunk(self, c: int) -> list[bytes]:
-        start = int(self._table[c])
-        raw = zlib.decompress(
-            self._dbfile.get(self._values_at + start, int(self._table[c + 1]) - start)
-        )
-        n = min(CHUNK, self.count - c * CHUNK)
-        ends = np.cumsum(np.frombuffer(raw, "<u4", n), dtype=np.int64) + 4 * n
-        starts = np.concatenate(([4 * n], ends[:-1]))
-        return [raw[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    def _read_chunk(self, c: int) -> tuple[bytes, list[int]]:
+        """A chunk's values and where each ends in them."""
+        table = self._table
+        start = int(table[c])
+        raw = zlib.decompress(self._dbfile.get(self._values_at + start, int(table[c + 1]) - start))
+        last = c + 1 == len(self._starts)
+        n = (self.count if last else int(self._starts[c + 1])) - int(self._starts[c])
+        lengths = array("I", raw[: 4 * n])
+        if sys.byteorder == "big":
+            lengths.byteswap()
+        return raw, list(accumulate(lengths, initial=4 * n))[1:]
 
 
 class ArrayMatcher(LeafMatcher):

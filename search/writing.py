@@ -7,22 +7,45 @@ dump and load per posting) before the segment's posting lists are written.
 grow past :data:`SEGMENT_MB` it writes the segment and starts a new one; at commit
 every segment it wrote goes into the index's table of contents in one commit, so
 a writer that fails or is killed leaves the last commit as it was (the files of
-its unfinished segments are removed by the next commit).
+its unfinished segments are removed by the next commit).  Before that commit, the
+segments an ingest wrote (its workers' included) are merged into one, list by
+list rather than posting by posting (:class:`_Merge`): every search looks each
+of its words up in every segment.
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
+from itertools import groupby
+from operator import itemgetter
 
 from whoosh import fields
 from whoosh.codec.whoosh3 import W3FieldWriter
+from whoosh.reading import SegmentReader
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
-from .postings import make_codec
+from .postings import (
+    ArrayCodec,
+    add_stored_record,
+    entry_extent,
+    length_bytes,
+    make_codec,
+    merge_postings,
+    merge_terminfo,
+    stored_records,
+)
 
 #: A segment is written, and a new one started, once its postings take about this
 #: much memory.  Bigger segments make fewer segments to search.
 SEGMENT_MB = 768
+
+#: An ingest that wrote at least this many segments merges them into one before it
+#: commits: a search looks each of its words up in every segment, so ten segments
+#: cost ten times the lookups of one.
+MERGE_AT = 2
 
 #: Segments with fewer documents than this are merged at commit by Whoosh's
 #: policy (small incremental ingests); bigger ones are never rewritten.
@@ -148,6 +171,7 @@ class IndexWriter(SegmentWriter):
         self.segment_bytes = int((segment_mb or SEGMENT_MB) * 2**20)
         self.done: list = []  # segments written, not yet committed
         self._unscored: dict[tuple[str, object], list] = {}
+        self._merging: _Merge | None = None
 
     # -- documents ---------------------------------------------------------------
 
@@ -232,6 +256,9 @@ class IndexWriter(SegmentWriter):
     # -- segments ----------------------------------------------------------------
 
     def _flush_segment(self) -> None:
+        if self._merging is not None:
+            self._merging.flush(self)
+            return
         # same steps as SegmentWriter._flush_segment (whoosh-reloaded 2.7.x)
         self.perdocwriter.close()
         lengths = None
@@ -259,13 +286,31 @@ class IndexWriter(SegmentWriter):
     def commit(self, mergetype=None, optimize=None, merge=None) -> None:
         self._check_state()
         final = self._merge_segments(mergetype or merge_small, optimize, merge)
-        final.extend(self.done)
+        new = list(self.done)
         if self._added:
-            final.append(self._finalize_segment())
+            new.append(self._finalize_segment())
         else:
             self._close_segment()
+        final.extend(self._merged(new))
         self._commit_toc(final)
         self._finish()
+
+    def _merged(self, segments: list) -> list:
+        """The segments this writer commits, as one segment where there are
+        :data:`MERGE_AT` or more of them; their documents keep their order."""
+        if len(segments) < MERGE_AT or not _mergeable(self.schema, segments):
+            return segments
+        readers = [SegmentReader(self.storage, self.schema, s) for s in segments]
+        try:
+            self._new_segment()
+            self._merging = _Merge(readers)
+            self._merging.copy_documents(self)
+            merged = self._finalize_segment()
+        finally:
+            self._merging = None
+            for reader in readers:
+                reader.close()
+        return [merged]
 
     def cancel(self) -> None:
         super().cancel()
@@ -277,6 +322,88 @@ class IndexWriter(SegmentWriter):
             # (whose finish removes it) and the other workers still using it
             self._tempstorage = _SharedTemp()
         super()._finish()
+
+
+def _mergeable(schema: fields.Schema, segments) -> bool:
+    """Whether :class:`_Merge` can merge the segments: unsearch's postings, no
+    deleted documents, no term vectors or columns."""
+    if any(field.vector or field.column_type for field in schema):
+        return False
+    return all(isinstance(s.codec(), ArrayCodec) and not s.has_deletions() for s in segments)
+
+
+_BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
+
+
+class _Merge:
+    """Several segments written as one, at the speed of copying: stored fields and
+    lengths document by document, postings term by term, each term's lists joined
+    as arrays (see :func:`search.postings.merge_postings`).  Scores are unchanged:
+    the field-length totals are summed exactly, not rebuilt from length bytes."""
+
+    def __init__(self, readers: list) -> None:
+        self.readers = readers
+        self.bases: list[int] = []
+        self.totals: dict[str, int] = {}
+
+    def copy_documents(self, writer: IndexWriter) -> None:
+        schema = writer.schema
+        scored = [(name, schema[name]) for name in schema.scorable_names()]
+        pdw = writer.perdocwriter
+        for reader in self.readers:
+            self.bases.append(writer.docnum)
+            for name, _ in scored:
+                self.totals[name] = self.totals.get(name, 0) + reader.field_length(name)
+            lengths = [(name, field, length_bytes(reader, name) or b"") for name, field in scored]
+            for docnum, record in enumerate(stored_records(reader)):
+                pdw.start_doc(writer.docnum)
+                add_stored_record(pdw, record)
+                for name, field, raw in lengths:
+                    if docnum < len(raw) and raw[docnum]:
+                        pdw.add_field(name, field, None, _BYTE_TO_LENGTH[raw[docnum]])
+                pdw.finish_doc()
+                writer.docnum += 1
+        writer._added = True
+
+    def flush(self, writer: IndexWriter) -> None:
+        writer.perdocwriter.close()
+        writer.newsegment._fieldlengths = dict(self.totals)
+        fieldwriter = writer.fieldwriter
+        names = sorted({name for r in self.readers for name in r._terms._fieldmap})
+        for name in names:
+            fieldwriter.start_field(name, writer.schema[name])
+            self._write_field(fieldwriter, name)
+            fieldwriter.finish_field()
+        fieldwriter.close()
+
+    def _write_field(self, fieldwriter, name: str) -> None:
+        # the term dictionary and postings file of W3FieldWriter, written directly
+        tindex, postfile = fieldwriter._tindex, fieldwriter._postfile
+        prefix = pack_ushort(fieldwriter._fieldid)
+        streams = [self._terms(i, name) for i in range(len(self.readers))]
+        for tbytes, group in groupby(heapq.merge(*streams), key=itemgetter(0)):
+            parts = [(i, entry) for _, i, entry in group]
+            data = merge_postings([(self._postings(i, entry), self.bases[i]) for i, entry in parts])
+            start = postfile.tell()
+            postfile.write(data)
+            entries = [(entry, self.bases[i]) for i, entry in parts]
+            tindex.add(prefix + tbytes, merge_terminfo(entries, start, len(data)))
+
+    def _postings(self, i: int, entry: bytes) -> bytes:
+        offset, length = entry_extent(entry)
+        return self.readers[i]._terms._postfile.get(offset, length)
+
+    def _terms(self, i: int, name: str):
+        """``(term bytes, i, dictionary entry)`` of reader ``i``'s terms in the field."""
+        terms = self.readers[i]._terms
+        fnum = terms._fieldmap.get(name)
+        if fnum is None:
+            return
+        prefix = pack_ushort(fnum)
+        for key, entry in terms._tindex.items_from(prefix):
+            if key[:2] != prefix:
+                return
+            yield key[2:], i, entry
 
 
 class _SharedTemp:

@@ -27,6 +27,7 @@ from search import NotFoundError, ingest, open_index, read_document
 from search.cli import main
 from search.documents import FORMAT_RANK, READERS
 from search.ingestion import MANIFEST, READER_FORMAT
+from search.query import parse
 
 FRENCH = RESOLUTIONS / "fr"
 TXT = sorted((RESOLUTIONS / "en-txt").glob("*.txt"))
@@ -643,6 +644,7 @@ def segments(index_dir: Path) -> int:
 def test_a_large_ingest_in_several_segments_answers_as_one(tmp_path, corpus, monkeypatch):
     assert ingest(MIXED, tmp_path / "one", procs=1).ok
     monkeypatch.setattr("search.writing.SEGMENT_MB", 0.5)
+    monkeypatch.setattr("search.writing.MERGE_AT", 1000)  # keep them apart
     assert ingest(MIXED, tmp_path / "many", procs=1).ok
     assert segments(tmp_path / "one") == 1
     assert segments(tmp_path / "many") > 3
@@ -662,10 +664,46 @@ def test_a_large_ingest_in_several_segments_answers_as_one(tmp_path, corpus, mon
     assert kept == everything(tmp_path / "one")[0]
 
 
+@pytest.mark.parametrize("procs", [1, 2])
+def test_the_segments_of_a_large_ingest_are_merged_into_one(tmp_path, corpus, monkeypatch, procs):
+    assert ingest(MIXED, tmp_path / "one", procs=1).ok
+    monkeypatch.setattr("search.writing.SEGMENT_MB", 0.5)
+    monkeypatch.setattr("search.writing.MERGE_AT", 1000)
+    assert ingest(MIXED, tmp_path / "many", procs=procs).ok
+    monkeypatch.setattr("search.writing.MERGE_AT", 2)
+    assert ingest(MIXED, tmp_path / "merged", procs=procs).ok
+    assert segments(tmp_path / "many") > 3
+    assert segments(tmp_path / "merged") == 1
+    assert everything(tmp_path / "merged") == everything(tmp_path / "one")
+    if procs == 1:  # the same documents in the same order (workers share them at random)
+        # term by term: the postings, lengths and raw ranking of the unmerged segments
+        assert contents(tmp_path / "merged") == contents(tmp_path / "many")
+
+
+def contents(index_dir: Path) -> tuple:
+    """Every posting (document, weight, positions), field length and top score."""
+    with open_index(index_dir) as ix:
+        s = ix.searcher()
+        r = s.reader()
+        postings = {
+            (f, t): list(r.postings(f, t).items_as("positions"))
+            if s.schema[f].format.supports("positions")
+            else list(r.postings(f, t).all_ids())
+            for f, t in r.all_terms()
+        }
+        text = s.schema.scorable_names()
+        # None (a length column without this paragraph) and 0 (no column) alike
+        lengths = [[r.doc_field_length(d, f) or 0 for f in text] for d in range(r.doc_count_all())]
+        totals = [r.field_length(f) for f in text]
+        ranked = [ix._top(s, ix._compile(parse(q), q, None), 50, None) for q in MORE_QUERIES]
+    return postings, lengths, totals, ranked
+
+
 @pytest.mark.parametrize("impatient", [False, True])
 def test_two_processes_index_what_one_does(tmp_path, corpus, monkeypatch, impatient):
     one = ingest(MIXED, tmp_path / "one", procs=1)
     monkeypatch.setattr("search.writing.SEGMENT_MB", 1)  # workers write several segments
+    monkeypatch.setattr("search.writing.MERGE_AT", 1000)  # and they are committed as such
     if impatient:  # the run reads files itself whenever a worker keeps it waiting
         monkeypatch.setattr("search.ingestion._Workers.PATIENCE", 0)
         monkeypatch.setattr("search.ingestion._Workers.LEAD", 2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 
@@ -177,6 +179,62 @@ def test_a_few_documents_are_found_in_a_long_list_block_by_block():
     assert list(zip(found.tolist(), at.tolist(), strict=True)) == expected
     assert p.index(ids[12_345]) == 12_345
     assert p.index(ids[12_345] + 1) in (None, 12_346)
+
+
+def test_a_few_documents_are_found_one_by_one():
+    ids = list(range(0, 60_000, 3))
+    p = Postings.from_bytes(encode_postings(ids, [1.0] * len(ids), [b""] * len(ids)))
+    found, at = p.find(np.array([0, 4, 2_997, 59_997, 70_000], dtype=np.int64))
+    assert (found.tolist(), at.tolist()) == ([0, 2, 3], [0, 999, 19_999])
+    assert p._ids is None
+
+
+def _random_list(rng, n: int, values: bool = True) -> tuple[list, list, list]:
+    ids = sorted(rng.sample(range(n * 5), n))
+    weights = [float(rng.randint(1, 4)) for _ in range(n)]
+    vals = [
+        bytes(rng.randrange(256) for _ in range(rng.randint(1, 5))) if values else b""
+        for _ in range(n)
+    ]
+    return ids, weights, vals
+
+
+@pytest.mark.parametrize("sizes", [(200, 1, 300), (1, 1), (128, 128, 5), (300,), (2, 700)])
+def test_posting_lists_of_several_segments_merge_into_one(sizes):
+    from search.postings import merge_postings
+
+    rng = random.Random(sum(sizes))
+    parts, expected, base = [], ([], [], []), 0
+    for n in sizes:
+        ids, weights, values = _random_list(rng, n)
+        base += 1 + rng.randrange(1_000)
+        parts.append((encode_postings(ids, weights, values), base))
+        for column, got in zip(expected, ([base + i for i in ids], weights, values), strict=True):
+            column.extend(got)
+        base += ids[-1] + 1
+    merged = Postings.from_bytes(merge_postings(parts))
+    assert merged.ids.tolist() == expected[0]
+    assert merged.weights.tolist() == expected[1]
+    assert [merged.value(i) for i in range(merged.count)] == expected[2]
+    probe = sorted(rng.sample(expected[0], min(5, len(expected[0]))))
+    fresh = Postings.from_bytes(merge_postings(parts))  # skip entries, not the whole list
+    assert [fresh.index(d) for d in probe] == [expected[0].index(d) for d in probe]
+    # merged again, chunks of every size included: the first part comes after it
+    again = Postings.from_bytes(merge_postings([(merge_postings(parts), 0), (parts[0][0], base)]))
+    first = Postings.from_bytes(parts[0][0])
+    assert again.ids.tolist() == expected[0] + (first.ids + base).tolist()
+    values = [first.value(i) for i in range(first.count)]
+    assert [again.value(i) for i in range(again.count)] == expected[2] + values
+
+
+def test_a_list_without_positions_merges_with_one_with_positions():
+    from search.postings import merge_postings
+
+    a = encode_postings([1, 2], [1.0, 1.0], [b"", b""])
+    b = encode_postings([0], [1.0], [b"xy"])
+    merged = Postings.from_bytes(merge_postings([(a, 0), (b, 10)]))
+    assert merged.ids.tolist() == [1, 2, 10]
+    assert [merged.value(i) for i in range(3)] == [b"", b"", b"xy"]
 
 
 def test_postings_of_an_unknown_format_are_a_clear_error():
