@@ -247,7 +247,7 @@ class _Run:
                 self.writer.commit()
         except BaseException:
             if self.workers is not None:
-                self.workers.stop()
+                self.workers.close()
             if self.writer is not None:
                 self.writer.cancel()
             raise

@@ -699,6 +699,23 @@ def contents(index_dir: Path) -> tuple:
     return postings, lengths, totals, ranked
 
 
+def test_a_worker_that_fails_fails_the_ingest_and_the_index_stays(tmp_path, corpus, monkeypatch):
+    index_dir = tmp_path / "index"
+    assert ingest(MIXED[:3], index_dir, procs=1).ok
+    before = everything(index_dir)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    # workers write their segments when the run is done with the files
+    monkeypatch.setattr("search.writing.PostingBuffer.write", broken)
+    with pytest.raises(search.SearchError, match=r"^indexing failed: RuntimeError: disk on fire$"):
+        ingest(MIXED, index_dir, procs=2)
+    monkeypatch.undo()
+    assert everything(index_dir) == before
+    assert ingest(MIXED, index_dir, procs=2).ok
+
+
 @pytest.mark.parametrize("impatient", [False, True])
 def test_two_processes_index_what_one_does(tmp_path, corpus, monkeypatch, impatient):
     one = ingest(MIXED, tmp_path / "one", procs=1)
