@@ -197,7 +197,10 @@ class _Segment:
         self.lengths = lengths
         self.weighting = searcher.weighting
         self._deleted: np.ndarray | None = None
-        self._terms = TermTable(reader)
+        try:
+            self._terms = TermTable(reader)
+        except AttributeError:
+            raise Unsupported("not a segment of Whoosh's W3 codec") from None
         self._entries: dict[tuple[str, str], tuple[int, int | None] | None] = {}
 
     def run(self, q: wq.Query, within: np.ndarray | None = None) -> _Matches:
@@ -279,10 +282,9 @@ class _Segment:
             docs = postings.ids if at is None else postings.ids[at]
 
         def lazy(idx):
-            weights = postings.weights if at is None else postings.weights[at]
-            if idx is None:
-                return self.score(fieldname, text, docs, weights)
-            return self.score(fieldname, text, docs[idx], weights[idx])
+            sel = at if idx is None else idx if at is None else at[idx]
+            weights = postings.weights if sel is None else postings.weights_at(sel)
+            return self.score(fieldname, text, docs if idx is None else docs[idx], weights)
 
         return _Matches(docs, lazy=lazy)
 

@@ -596,15 +596,35 @@ class Postings:
             at, postings = zip(*found, strict=True)
             return np.array(at, dtype=np.int64), np.array(postings, dtype=np.int64)
         blocks = np.searchsorted(self._skips, docs, side="right") - 1
-        found_docs, found_postings = [], []
-        for b in np.unique(blocks[blocks >= 0]).tolist():
-            sel = np.flatnonzero(blocks == b)
-            ia, ib = intersect(docs[sel], self._block(b))
-            found_docs.append(sel[ia])
-            found_postings.append(ib + b * SKIP)
-        if not found_docs:
-            return _NO_INDEXES, _NO_INDEXES
-        return np.concatenate(found_docs), np.concatenate(found_postings)
+        wanted = np.unique(blocks[blocks >= 0])
+        # the blocks' ids, row after row: one sorted array, searched once
+        rows = self._rows(wanted.tolist()).ravel()
+        pos = np.searchsorted(rows, docs)
+        pos[pos == len(rows)] = len(rows) - 1
+        found = np.flatnonzero(rows[pos] == docs)
+        row, col = np.divmod(pos[found], SKIP)
+        return found, wanted[row] * SKIP + col
+
+    def _rows(self, blocks: list[int]) -> np.ndarray:
+        """The document numbers of skip blocks ``blocks`` (ascending) as the rows of
+        a matrix, the last row padded past every document (kept for :meth:`_block`)."""
+        width, last, get = self._width, self.count - 1, self._dbfile.get
+        raw = emptybytes.join(
+            get(self._gaps_at + width * b * SKIP, width * min(SKIP - 1, last - b * SKIP))
+            for b in blocks
+        )
+        short = (SKIP - 1) * len(blocks) - len(raw) // width  # the list's last block
+        gaps = np.frombuffer(raw + bytes(width * short), dtype=f"<u{width}")
+        rows = np.empty((len(blocks), SKIP), dtype=np.int64)
+        rows[:, 0] = self._skips[blocks]
+        np.cumsum(gaps.reshape(len(blocks), SKIP - 1), axis=1, dtype=np.int64, out=rows[:, 1:])
+        rows[:, 1:] += rows[:, :1]
+        if short:
+            rows[-1, SKIP - short :] = np.iinfo(np.int64).max
+        for b, ids in zip(blocks, rows, strict=True):
+            if b not in self._blocks:
+                self._blocks[b] = ids[: min(SKIP, self.count - b * SKIP)]
+        return rows
 
     def _block(self, b: int) -> np.ndarray:
         """The document numbers of skip block ``b`` (decoded once)."""
@@ -649,6 +669,18 @@ class Postings:
                 raw = np.frombuffer(self._dbfile.get(at, 4 * count), dtype="<f4")
                 self._weights = raw.astype(np.float64)
         return self._weights
+
+    def weights_at(self, idx: np.ndarray) -> np.ndarray:
+        """The weights of postings ``idx``, without converting all of them."""
+        kind, count, at = self._weight_kind, self.count, self._weights_at
+        if self._weights is not None or len(idx) * 8 > count or kind == _CONSTANT:
+            return self.weights[idx]
+        if kind == _ALL_ONE:
+            return np.ones(len(idx))
+        if kind == _SMALL:
+            return np.frombuffer(self._dbfile.get(at, count), dtype="u1")[idx].astype(np.float64)
+        raw = np.frombuffer(self._dbfile.get(at, 4 * count), dtype="<f4")
+        return raw[idx].astype(np.float64)
 
     def value(self, i: int) -> bytes:
         """The encoded value (positions) of posting ``i``."""

@@ -134,6 +134,20 @@ def test_postings_keep_weights(weights):
     assert [p.value(i) for i in range(3)] == [b"x", b"", b"y"]
 
 
+@pytest.mark.parametrize("kind", ["one", "constant", "small", "float"])
+def test_some_weights_are_read_as_all_of_them(kind):
+    n = 200
+    weights = {
+        "one": [1.0] * n,
+        "constant": [2.0] * n,
+        "small": [float(1 + i % 7) for i in range(n)],
+        "float": [0.5 + i for i in range(n)],
+    }[kind]
+    data = encode_postings(list(range(0, 3 * n, 3)), weights, [b""] * n)
+    idx = np.array([0, 17, 128, 199])
+    assert Postings.from_bytes(data).weights_at(idx).tolist() == [weights[i] for i in idx]
+
+
 def test_a_single_posting():
     p = Postings.from_bytes(encode_postings([123_456], [4.0], [b"pos"]))
     assert (p.ids.tolist(), p.weights.tolist(), p.value(0)) == ([123_456], [4.0], b"pos")
@@ -179,6 +193,19 @@ def test_a_few_documents_are_found_in_a_long_list_block_by_block():
     assert list(zip(found.tolist(), at.tolist(), strict=True)) == expected
     assert p.index(ids[12_345]) == 12_345
     assert p.index(ids[12_345] + 1) in (None, 12_346)
+
+
+@pytest.mark.parametrize("count", [2_000, 2_048, 2_049, 5_000])
+def test_documents_are_found_in_every_block_the_last_one_included(count):
+    rng = random.Random(count)
+    ids = sorted(rng.sample(range(10 * count), count))
+    p = Postings.from_bytes(encode_postings(ids, [1.0] * count, [b""] * count))
+    probe = sorted({*rng.sample(range(10 * count + 5), 9), ids[0], ids[-1], ids[-2]})
+    found, at = p.find(np.array(probe, dtype=np.int64))
+    assert p._ids is None  # block by block
+    expected = [(i, ids.index(d)) for i, d in enumerate(probe) if d in set(ids)]
+    assert list(zip(found.tolist(), at.tolist(), strict=True)) == expected
+    assert [p.index(d) for d in probe] == [ids.index(d) if d in ids else None for d in probe]
 
 
 def test_a_few_documents_are_found_one_by_one():
