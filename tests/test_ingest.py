@@ -670,7 +670,8 @@ def test_the_segments_of_a_large_ingest_are_merged_into_one(tmp_path, corpus, mo
     monkeypatch.setattr("search.writing.SEGMENT_MB", 0.5)
     monkeypatch.setattr("search.writing.MERGE_AT", 1000)
     assert ingest(MIXED, tmp_path / "many", procs=procs).ok
-    monkeypatch.setattr("search.writing.MERGE_AT", 2)
+    monkeypatch.undo()
+    monkeypatch.setattr("search.writing.SEGMENT_MB", 0.5)  # the default MERGE_AT
     assert ingest(MIXED, tmp_path / "merged", procs=procs).ok
     assert segments(tmp_path / "many") > 3
     assert segments(tmp_path / "merged") == 1
