@@ -560,7 +560,7 @@ class Postings:
             at = pos + 4 * (nchunks + 1)
             self._starts = np.frombuffer(dbfile.get(at, 4 * nchunks), dtype="<u4")
         self._values_at = pos + 4 * (2 * nchunks + 1) if nchunks else pos
-        self._chunks: dict[int, tuple[bytes, list[int]]] = {}
+        self._chunks: dict[int, tuple[bytes, array]] = {}
 
     @property
     def ids(self) -> np.ndarray:
@@ -690,21 +690,19 @@ class Postings:
         chunk = self._chunks.get(c)
         if chunk is None:
             chunk = self._chunks[c] = self._read_chunk(c)
-        raw, ends = chunk
+        raw, lengths = chunk
         k = i - int(self._starts[c])
-        return raw[ends[k - 1] if k else 4 * len(ends) : ends[k]]
+        start = 4 * len(lengths) + sum(lengths[:k])
+        return raw[start : start + lengths[k]]
 
-    def _read_chunk(self, c: int) -> tuple[bytes, list[int]]:
-        """A chunk's values and where each ends in them."""
+    def _read_chunk(self, c: int) -> tuple[bytes, array]:
+        """A chunk's bytes and the length of each of its values."""
         table = self._table
         start = int(table[c])
         raw = zlib.decompress(self._dbfile.get(self._values_at + start, int(table[c + 1]) - start))
         last = c + 1 == len(self._starts)
         n = (self.count if last else int(self._starts[c + 1])) - int(self._starts[c])
-        lengths = array("I", raw[: 4 * n])
-        if sys.byteorder == "big":
-            lengths.byteswap()
-        return raw, list(accumulate(lengths, initial=4 * n))[1:]
+        return raw, _native(array("I", raw[: 4 * n]))
 
 
 class ArrayMatcher(LeafMatcher):
