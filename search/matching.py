@@ -288,6 +288,17 @@ class _Segment:
 
         return _Matches(docs, lazy=lazy)
 
+    def _held(self, fieldname: str, text: str, postings: Postings, docs: np.ndarray) -> _Matches:
+        """The matches of a term in ``docs``, documents known to hold it: their
+        postings are looked up only for the documents scored."""
+
+        def lazy(idx):
+            wanted = docs if idx is None else docs[idx]
+            _, at = postings.find(wanted)
+            return self.score(fieldname, text, wanted, postings.weights_at(at))
+
+        return _Matches(docs, lazy=lazy)
+
     def _size(self, q: wq.Query) -> int:
         if isinstance(q, wq.Term):
             return self._frequency(q.fieldname, q.text)
@@ -388,9 +399,11 @@ class _Segment:
 
         def make(k: int, word: str):
             def run(within) -> _Matches:
-                if word not in read:
-                    read[word] = self.postings(q.fieldname, word)
-                found[k] = read[word]
+                if word in read and within is not None:
+                    # a word met again: every document left holds it
+                    found[k] = read[word]
+                    return self._held(q.fieldname, word, found[k], within)
+                read[word] = found[k] = self.postings(q.fieldname, word)
                 return self._term(q.fieldname, word, found[k], within)
 
             return run

@@ -18,6 +18,8 @@ QUERIES = [
     '"General Assembly"',
     '"Nations Unies"',
     '"coopération Sud-Sud"',
+    '"South-South cooperation"',  # a word twice in a row
+    '"South-South and triangular cooperation"',
     '"the Secretary-General to submit"',
     '"the Secretary-General to submit"~2',
     '"human rights and fundamental freedoms"',
