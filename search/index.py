@@ -217,6 +217,7 @@ class Index:
         self.path = path
         self._searcher = None
         self._lengths = Lengths(_read_lengths)  # one read per segment, for both scorers
+        self._held: tuple[object, frozenset[str]] | None = None  # (searcher, chains)
 
     def __enter__(self) -> Index:
         return self
@@ -309,9 +310,9 @@ class Index:
         if symbols.looks_like_symbol(query):
             return self._symbol_hits(query, limit, lang, context)
         node = parse(query)
+        s = self.searcher()  # first: the query is compiled for the chains it holds
         q = self._compile(node, query, lang)
         leaves = positive_leaves(node)
-        s = self.searcher()
         # proximity can only reorder hits of queries with several words
         window = limit * RERANK_FACTOR if len(leaves) > 1 else limit
         found = self._top(s, q, window, timeout)
@@ -335,9 +336,13 @@ class Index:
         return hits
 
     def _compile(self, node, query: str, lang: str | None) -> wq.Query:
-        """The Whoosh query for a parsed query: one variant per analysis chain."""
+        """The Whoosh query for a parsed query: one variant per analysis chain that
+        the index holds paragraphs of."""
         variants = []
+        held = self._chains()
         for chain in CHAINS:
+            if chain not in held:
+                continue  # its variant could match nothing
             q = compile_query(node, chain)
             if q is None:
                 continue
@@ -353,6 +358,15 @@ class Index:
         if lang:
             q = wq.And([q, wq.Term("lang", lang)])
         return q
+
+    def _chains(self) -> frozenset[str]:
+        """The analysis chains of the paragraphs the searcher sees."""
+        s = self._searcher if self._searcher is not None else self.searcher()
+        if self._held is None or self._held[0] is not s:
+            found = frozenset(c for c in CHAINS if s.doc_frequency("chain", c))
+            # an empty index keeps every chain: its queries still get their errors
+            self._held = (s, found or frozenset(CHAINS))
+        return self._held[1]
 
     def _top(self, s, q: wq.Query, window: int, timeout: float | None) -> Ranked:
         """The ``window`` best documents for ``q``: vectorised where the query allows

@@ -409,3 +409,18 @@ def test_search_out_of_time_with_whoosh_matchers_returns_partial_hits(ix):
     assert hits.partial
     assert 1 <= len(hits) <= 5
     assert not ix.search("NOT development", limit=5, timeout=60).partial
+
+
+def test_only_the_chains_an_index_holds_are_searched(tmp_path):
+    english = RESOLUTIONS / "en-md" / "A_RES_80_7.md"
+    search.ingest([english], tmp_path / "ix")
+    with search.open_index(tmp_path / "ix") as ix:
+        q = ix._compile(search.query.parse('"Nations Unies" development'), "", None)
+        assert {field for field, _ in q.all_terms()} == {"text_en"}
+        assert ix.search("coopération triangulaire") == []
+        assert ix.search("development")[0].symbol == "A/RES/80/7"
+        # a French document later: its chain is searched from the next commit on
+        search.ingest([english, RESOLUTIONS / "fr"], tmp_path / "ix")
+        assert ix.search("coopération triangulaire")[0].symbol == "A/RES/58/220"
+        q = ix._compile(search.query.parse('"Nations Unies"'), "", None)
+        assert {field for field, _ in q.all_terms()} == {"text_en", "text_fr"}
