@@ -217,7 +217,7 @@ class Index:
         self.path = path
         self._searcher = None
         self._lengths = Lengths(_read_lengths)  # one read per segment, for both scorers
-        self._held: tuple[object, frozenset[str]] | None = None  # (searcher, chains)
+        self._chains_seen: tuple[object, frozenset[str]] | None = None  # (searcher, chains)
 
     def __enter__(self) -> Index:
         return self
@@ -362,11 +362,11 @@ class Index:
     def _chains(self) -> frozenset[str]:
         """The analysis chains of the paragraphs the searcher sees."""
         s = self._searcher if self._searcher is not None else self.searcher()
-        if self._held is None or self._held[0] is not s:
+        if self._chains_seen is None or self._chains_seen[0] is not s:
             found = frozenset(c for c in CHAINS if s.doc_frequency("chain", c))
             # an empty index keeps every chain: its queries still get their errors
-            self._held = (s, found or frozenset(CHAINS))
-        return self._held[1]
+            self._chains_seen = (s, found or frozenset(CHAINS))
+        return self._chains_seen[1]
 
     def _top(self, s, q: wq.Query, window: int, timeout: float | None) -> Ranked:
         """The ``window`` best documents for ``q``: vectorised where the query allows

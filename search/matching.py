@@ -394,25 +394,23 @@ class _Segment:
         # rarest first: the order Whoosh intersects (and adds) them in; a phrase whose
         # rarer words never meet reads no further
         words.sort(key=lambda item: frequency[item[0]])
-        read: dict[str, Postings | None] = {}  # a word repeated is read once
-        found: dict[int, Postings | None] = {}
+        read: dict[str, Postings] = {}  # a word repeated is read once
 
-        def make(k: int, word: str):
+        def make(word: str):
             def run(within) -> _Matches:
                 if word in read and within is not None:
                     # a word met again: every document left holds it
-                    found[k] = read[word]
-                    return self._held(q.fieldname, word, found[k], within)
-                read[word] = found[k] = self.postings(q.fieldname, word)
-                return self._term(q.fieldname, word, found[k], within)
+                    return self._held(q.fieldname, word, read[word], within)
+                read[word] = self.postings(q.fieldname, word)
+                return self._term(q.fieldname, word, read[word], within)
 
             return run
 
-        matches = self.conjunction([(k, make(k, w)) for k, (w, _) in enumerate(words)])
+        matches = self.conjunction([(k, make(w)) for k, (w, _) in enumerate(words)])
         if not len(matches.docs):
             return _NONE
         fmt = self.searcher.schema[q.fieldname].format
-        lists = [(found[k], offset) for k, (_, offset) in enumerate(words)]
+        lists = [(read[word], offset) for word, offset in words]
         marks = self.postings(q.fieldname, STOP_MARK) if stops else None
         slop = q.slop
 

@@ -67,7 +67,6 @@ class ArrayCodec(whoosh3.W3Codec):
 
 #: A term's entry in a W3 term dictionary: flags, weight, document frequency, ...
 _TERMINFO = struct.Struct("!BfIBBfII")
-_DOC_FREQUENCY = struct.Struct("!I")
 _OFFSET = struct.Struct("!Q")
 _EXTENT_LENGTH = struct.Struct("!I")
 # the ordered hash file's slot (hash, item position) and item lengths (key, value)
@@ -105,8 +104,8 @@ class TermTable:
         data = self._find(fieldname, tbytes)
         if data is None:
             return None
-        frequency = _DOC_FREQUENCY.unpack_from(data, 5)[0]
-        if data[0]:  # flags: the postings are pickled inline
+        inlined, _weight, frequency, *_ = _TERMINFO.unpack_from(data)
+        if inlined:  # the postings are pickled in the dictionary
             return frequency, None
         return frequency, _OFFSET.unpack_from(data, _TERMINFO.size)[0]
 
@@ -349,21 +348,10 @@ class _Part:
         )
 
     def id_array(self) -> np.ndarray:
-        ids = np.empty(self.count, dtype=np.int64)
-        ids[0] = self.first
-        if self.count > 1:
-            gaps = np.frombuffer(self.gaps, dtype=f"<u{self.width}")
-            np.cumsum(gaps, dtype=np.int64, out=ids[1:])
-            ids[1:] += self.first
-        return ids
+        return _id_array(self.first, self.gaps, self.width, self.count)
 
     def weight_array(self) -> np.ndarray:
-        kind, raw, count = self.kind, self.weights, self.count
-        if kind == _ALL_ONE:
-            return np.ones(count)
-        if kind == _CONSTANT:
-            return np.full(count, np.frombuffer(raw, dtype="<f4")[0], dtype=np.float64)
-        return np.frombuffer(raw, dtype="u1" if kind == _SMALL else "<f4").astype(np.float64)
+        return _weight_array(self.kind, self.weights, self.count)
 
     def weight_list(self) -> list[float]:
         kind, raw, count = self.kind, self.weights, self.count
@@ -386,6 +374,25 @@ class _Part:
         ]
         table = array("I", accumulate(map(len, made), initial=0))
         return table, array("I", range(0, self.count, CHUNK)), emptybytes.join(made)
+
+
+def _id_array(first: int, gaps: bytes, width: int, n: int) -> np.ndarray:
+    """``n`` document numbers from the first one and the bytes of the gaps after it."""
+    ids = np.empty(n, dtype=np.int64)
+    ids[0] = first
+    if n > 1:
+        np.cumsum(np.frombuffer(gaps, dtype=f"<u{width}"), dtype=np.int64, out=ids[1:])
+        ids[1:] += first
+    return ids
+
+
+def _weight_array(kind: int, raw: bytes, count: int) -> np.ndarray:
+    """``count`` weights from their bytes (see :func:`_weights`), as float64."""
+    if kind == _ALL_ONE:
+        return np.ones(count)
+    if kind == _CONSTANT:
+        return np.full(count, np.frombuffer(raw, dtype="<f4")[0], dtype=np.float64)
+    return np.frombuffer(raw, dtype="u1" if kind == _SMALL else "<f4").astype(np.float64)
 
 
 def _native(a: array) -> array:
@@ -572,14 +579,9 @@ class Postings:
     def _decode(self, start: int, n: int, first: int) -> np.ndarray:
         """The document numbers of postings ``start`` to ``start + n``; ``first`` is
         that of posting ``start``."""
-        ids = np.empty(n, dtype=np.int64)
-        ids[0] = first
-        if n > 1:
-            width = self._width
-            raw = self._dbfile.get(self._gaps_at + width * start, width * (n - 1))
-            np.cumsum(np.frombuffer(raw, dtype=f"<u{width}"), dtype=np.int64, out=ids[1:])
-            ids[1:] += first
-        return ids
+        width = self._width
+        raw = self._dbfile.get(self._gaps_at + width * start, width * (n - 1))
+        return _id_array(first, raw, width, n)
 
     def find(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For sorted document numbers ``docs``: the indexes of those this list holds,
@@ -656,18 +658,9 @@ class Postings:
     @property
     def weights(self) -> np.ndarray:
         if self._weights is None:
-            kind, count, at = self._weight_kind, self.count, self._weights_at
-            if kind == _ALL_ONE:
-                self._weights = np.ones(count)
-            elif kind == _CONSTANT:
-                value = np.frombuffer(self._dbfile.get(at, 4), dtype="<f4")[0]
-                self._weights = np.full(count, value, dtype=np.float64)
-            elif kind == _SMALL:
-                raw = np.frombuffer(self._dbfile.get(at, count), dtype="u1")
-                self._weights = raw.astype(np.float64)
-            else:
-                raw = np.frombuffer(self._dbfile.get(at, 4 * count), dtype="<f4")
-                self._weights = raw.astype(np.float64)
+            kind, count = self._weight_kind, self.count
+            raw = self._dbfile.get(self._weights_at, _weights_size(kind, count))
+            self._weights = _weight_array(kind, raw, count)
         return self._weights
 
     def weights_at(self, idx: np.ndarray) -> np.ndarray:
