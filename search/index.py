@@ -234,6 +234,10 @@ class Index:
         """The current Whoosh searcher, refreshed if a newer commit exists."""
         if self._searcher is None:
             self._searcher = self._ix.searcher(weighting=_BM25F(self._lengths))
+        elif not self._searcher.reader().segments():
+            # no segments yet: Whoosh cannot refresh the empty reader it gave
+            self._searcher.close()
+            self._searcher = self._ix.searcher(weighting=_BM25F(self._lengths))
         else:
             # the refreshed searcher reuses the unchanged segments' readers, so the
             # old one must not be closed

@@ -378,6 +378,16 @@ def test_phrase_hits_are_exactly_the_paragraphs_holding_the_phrase(ix, phrase):
     assert expected, phrase
 
 
+def test_an_index_without_paragraphs_answers_every_search(tmp_path):
+    (tmp_path / "bad.txt").write_text("x " * 60_000, encoding="utf-8")
+    report = search.ingest([tmp_path / "bad.txt"], tmp_path / "ix")
+    assert len(report.failures) == 1
+    with search.open_index(tmp_path / "ix") as index:
+        assert index.search("development") == []
+        assert index.search("development") == []
+        assert len(index) == 0
+
+
 def test_a_stop_word_gap_does_not_match_another_word(tmp_path):
     (tmp_path / "note.txt").write_text(
         "The Assembly asks the Secretary-General to submit a report.\n\n"
