@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from itertools import pairwise
 
 from . import _whoosh  # noqa: F401  (before Whoosh: see search/_whoosh.py)
@@ -414,7 +415,13 @@ def phrase_starts(positions: list[set[int]], offsets: list[int], slop: int) -> l
 def analyze(chain: str, text: str) -> list[tuple[str, int]]:
     """Terms and positions of ``text`` under an analysis chain (stop words dropped,
     their positions kept)."""
-    return [(t, pos) for t, pos, _, _ in char_tokens(chain)(text)]
+    return list(_analyzed(chain, text))
+
+
+@lru_cache(maxsize=4096)
+def _analyzed(chain: str, text: str) -> tuple[tuple[str, int], ...]:
+    # a query's words are analysed again for every hit they highlight
+    return tuple((t, pos) for t, pos, _, _ in char_tokens(chain)(text))
 
 
 def _text_query(field: str, chain: str, text: str, slop: int = 0) -> wq.Query | None:
