@@ -509,6 +509,22 @@ def intersect(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return ia, ib
     if not len(a):
         return _NO_INDEXES, _NO_INDEXES
+    lo, hi = max(int(a[0]), int(b[0])), min(int(a[-1]), int(b[-1]))
+    if hi < lo:
+        return _NO_INDEXES, _NO_INDEXES
+    if len(a) * len(b).bit_length() > 2 * (len(a) + len(b)) + (hi - lo) // 32:
+        # long lists both: marking one in a bitmap of the documents beats a binary
+        # search per document of the other (2x for 40,000 among 200,000)
+        marked = np.zeros(hi - lo + 1, dtype=bool)
+        b0, b1 = np.searchsorted(b, (lo, hi + 1)).tolist()
+        marked[b[b0:b1] - lo] = True
+        a0, a1 = np.searchsorted(a, (lo, hi + 1)).tolist()
+        ia = np.flatnonzero(marked[a[a0:a1] - lo]) + a0
+        if len(ia) * len(b).bit_length() < 2 * (len(a) + len(b)):
+            return ia, np.searchsorted(b, a[ia])
+        marked[:] = False  # many in common: mark them, and find them in b the same way
+        marked[a[ia] - lo] = True
+        return ia, np.flatnonzero(marked[b[b0:b1] - lo]) + b0
     pos = np.searchsorted(b, a)
     pos[pos == len(b)] = len(b) - 1
     hit = b[pos] == a

@@ -121,6 +121,30 @@ def test_postings_round_trip_with_positions_chunks():
     assert [p.value(i) for i in (0, 127, 128, 999)] == [b"v0", b"v127", b"v128", b"v999"]
 
 
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        (40_000, 200_000),
+        (300_000, 400_000),
+        (10, 200_000),
+        (5_000, 5_000),
+        (1, 1),
+        (0, 10),
+        (3, 100_000),
+    ],
+)
+def test_intersections_give_the_indexes_of_the_common_documents(sizes):
+    from search.postings import intersect
+
+    rng = np.random.default_rng(sum(sizes))
+    a, b = (np.unique(rng.integers(0, 1_000_000, n)) for n in sizes)
+    expected = np.intersect1d(a, b, assume_unique=True, return_indices=True)[1:]
+    for x, y, (ix, iy) in ((a, b, expected), (b, a, expected[::-1])):
+        got = intersect(x, y)
+        assert [g.tolist() for g in got] == [ix.tolist(), iy.tolist()]
+    assert [g.tolist() for g in intersect(a, a + 2_000_000)] == [[], []]
+
+
 @pytest.mark.parametrize("gap", [1, 255, 256, 65_535, 65_536, 3_000_000])
 def test_postings_keep_every_gap_width(gap):
     ids = [7, 7 + gap, 7 + 2 * gap + 1]
