@@ -7,11 +7,12 @@ Whoosh's BM25F formula for all documents at once, and combined by the query's
 structure: ``And`` intersects, ``Or`` unites and adds, ``AndNot`` subtracts, a
 prefix or a range unites its terms.  An exact phrase first becomes the
 intersection of its words, ranked like Whoosh ranks it (by its words' scores);
-its positions are then checked lazily, best candidate first, only until enough
-hits are found.  The hits are those Whoosh's own collector finds, in the same
-order (highest score first, then lowest document number); prefixes aside on
-indexes of under 5,000 paragraphs, where Whoosh gives every prefix hit 1.0 and
-this module, as Whoosh does on larger ones, the scores of the words matched.
+its positions are then checked lazily, best candidates first and a batch at a
+time, only until enough hits are found.  The hits are those Whoosh's own
+collector finds, in the same order (highest score first, then lowest document
+number); prefixes aside on indexes of under 5,000 paragraphs, where Whoosh gives
+every prefix hit 1.0 and this module, as Whoosh does on larger ones, the scores
+of the words matched.
 
 A query this module does not know raises :class:`Unsupported`, and the caller
 runs it with Whoosh's matchers instead.
@@ -32,6 +33,8 @@ from .query import ExactPhrase, phrase_spans
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+#: Phrase candidates checked together at least: one batch costs little more than one.
+_BATCH = 16
 
 
 class Unsupported(Exception):
@@ -43,9 +46,10 @@ class _Matches:
 
     Scores are computed when first needed, and then only for the documents still
     wanted: a common word intersected with a rare one is scored for the few
-    documents they share.  ``checks`` are predicates on a segment document number
-    that a document must also pass (phrase positions), evaluated only for the
-    documents that rank high enough to be returned.
+    documents they share.  ``checks`` are predicates that a document must also
+    pass (phrase positions): each takes an array of segment document numbers and
+    says which pass, and is called only for the documents that rank high enough
+    to be returned.
     """
 
     __slots__ = ("_lazy", "_scores", "checks", "docs")
@@ -80,11 +84,7 @@ class _Matches:
         """The same matches with every check applied now."""
         if not self.checks:
             return self
-        ok = np.fromiter(
-            (all(c(d) for c in self.checks) for d in self.docs.tolist()),
-            dtype=bool,
-            count=len(self.docs),
-        )
+        ok = _passes(self.checks, self.docs)
         return _Matches(self.docs[ok], self.scores_at(np.flatnonzero(ok)))
 
 
@@ -161,18 +161,28 @@ def top_documents(
     if not any(checks for _, checks in segments):
         order = _best(all_scores, all_docs, limit)
         return Ranked([(float(all_scores[i]), int(all_docs[i])) for i in order], partial)
-    # phrase positions: check candidates best first until ``limit`` pass
+    # phrase positions: check candidates best first, in batches, until ``limit`` pass
     order = np.lexsort((all_docs, -all_scores))
     top: list[tuple[float, int]] = []
-    for i in order.tolist():
-        offset, checks = segments[all_owners[i]]
-        docnum = int(all_docs[i])
-        if all(check(docnum - offset) for check in checks):
-            top.append((float(all_scores[i]), docnum))
-            if len(top) == limit:
+    start = 0
+    while start < len(order) and len(top) < limit:
+        batch = order[start : start + max(2 * (limit - len(top)), _BATCH)]
+        start += len(batch)
+        ok = np.zeros(len(batch), dtype=bool)
+        owners = all_owners[batch]
+        for owner in np.unique(owners).tolist():
+            mine = np.flatnonzero(owners == owner)
+            offset, checks = segments[owner]
+            ok[mine] = _passes(checks, all_docs[batch[mine]] - offset)
+        for i, passed in zip(batch.tolist(), ok.tolist(), strict=True):
+            if passed:
+                top.append((float(all_scores[i]), int(all_docs[i])))
+                if len(top) == limit:
+                    break
+            if top and deadline is not None and time.perf_counter() > deadline:
+                partial = True
                 break
-        if top and deadline is not None and time.perf_counter() > deadline:
-            partial = True
+        if partial:
             break
     return Ranked(top, partial)
 
@@ -274,12 +284,19 @@ class _Segment:
     def _term(self, fieldname: str, text: str, postings, within=None) -> _Matches:
         if postings is None:
             return _NONE
+        return self._scored(fieldname, text, postings, *self._located(postings, within))
+
+    def _located(self, postings: Postings, within=None) -> tuple[np.ndarray, np.ndarray | None]:
+        """The live documents of a term's postings (those in ``within`` only, if
+        given), and their posting indexes (None: the same as their indexes)."""
         if within is not None:  # documents already live
             found, at = postings.find(within)
-            docs = within[found]
-        else:
-            at = self._live(postings)
-            docs = postings.ids if at is None else postings.ids[at]
+            return within[found], at
+        at = self._live(postings)
+        return (postings.ids if at is None else postings.ids[at]), at
+
+    def _scored(self, fieldname: str, text: str, postings, docs, at) -> _Matches:
+        """The matches of a term in ``docs``, postings ``at`` (see :meth:`_located`)."""
 
         def lazy(idx):
             sel = at if idx is None else idx if at is None else at[idx]
@@ -395,57 +412,81 @@ class _Segment:
         # rarer words never meet reads no further
         words.sort(key=lambda item: frequency[item[0]])
         read: dict[str, Postings] = {}  # a word repeated is read once
+        located: dict[str, tuple] = {}  # per word: its documents and postings found
 
         def make(word: str):
             def run(within) -> _Matches:
                 if word in read and within is not None:
                     # a word met again: every document left holds it
                     return self._held(q.fieldname, word, read[word], within)
-                read[word] = self.postings(q.fieldname, word)
-                return self._term(q.fieldname, word, read[word], within)
+                postings = read[word] = self.postings(q.fieldname, word)
+                located[word] = self._located(postings, within)
+                return self._scored(q.fieldname, word, postings, *located[word])
 
             return run
+
+        def postings_of(word: str, docs: np.ndarray) -> list[int]:
+            """The posting indexes of ``docs`` in the word's list, as the
+            intersection found them (every candidate holds every word)."""
+            held, at = located[word]
+            k = np.searchsorted(held, docs)
+            return (k if at is None else at[k]).tolist()
 
         matches = self.conjunction([(k, make(w)) for k, (w, _) in enumerate(words)])
         if not len(matches.docs):
             return _NONE
         fmt = self.searcher.schema[q.fieldname].format
-        lists = [(read[word], offset) for word, offset in words]
+        distinct = list(dict.fromkeys(word for word, _ in words))
+        which = [distinct.index(word) for word, _ in words]
+        offsets = [offset for _, offset in words]
         marks = self.postings(q.fieldname, STOP_MARK) if stops else None
         slop = q.slop
 
-        def positions(postings, docnum: int) -> list[int]:
-            return fmt.decode_positions(postings.value(postings.index(docnum)))
+        def check(docs: np.ndarray) -> np.ndarray:
+            values = [read[word].values(postings_of(word, docs)) for word in distinct]
+            marked: dict[int, int] = {}  # index in docs -> posting of the stop marks
+            if marks is not None:
+                order = np.argsort(docs)
+                found, at = marks.find(docs[order])
+                marked = dict(zip(order[found].tolist(), at.tolist(), strict=True))
+            ok = np.zeros(len(docs), dtype=bool)
+            decode = fmt.decode_positions
+            for j, here in enumerate(zip(*values, strict=True)):
+                decoded = [decode(v) for v in here]
 
-        def check(docnum: int) -> bool:
-            def stopped() -> set[int]:
-                i = None if marks is None else marks.index(docnum)
-                if i is None:
-                    return set()
-                return set(fmt.decode_positions(marks.value(i)))
+                def stopped(j=j) -> set[int]:
+                    i = marked.get(j)
+                    return set() if i is None else set(decode(marks.value(i)))
 
-            return bool(
-                phrase_spans(
-                    [positions(p, docnum) for p, _ in lists],
-                    [o for _, o in lists],
-                    slop,
-                    stopped,
-                    stops,
-                )
-            )
+                spans = phrase_spans([decoded[w] for w in which], offsets, slop, stopped, stops)
+                ok[j] = bool(spans)
+            return ok
 
         return _Matches(matches.docs, checks=[check], lazy=matches.scores_at)
 
 
-def _dispatch(parts: list[_Matches]) -> Callable[[int], bool]:
+def _dispatch(parts: list[_Matches]) -> Callable[[np.ndarray], np.ndarray]:
     """One check for the union of disjoint parts: the checks of the part holding
-    the document (none for a document of a part without checks)."""
+    each document (none for a document of a part without checks)."""
 
-    def check(docnum: int) -> bool:
+    def check(docs: np.ndarray) -> np.ndarray:
+        ok = np.ones(len(docs), dtype=bool)
         for part in parts:
-            i = int(np.searchsorted(part.docs, docnum))
-            if i < len(part.docs) and part.docs[i] == docnum:
-                return all(c(docnum) for c in part.checks)
-        return True
+            held = np.flatnonzero(np.isin(docs, part.docs))
+            if len(held):
+                ok[held] = _passes(part.checks, docs[held])
+        return ok
 
     return check
+
+
+def _passes(checks: list[Callable[[np.ndarray], np.ndarray]], docs: np.ndarray) -> np.ndarray:
+    """Which of ``docs`` pass every check; a check sees only the documents the
+    checks before it let through."""
+    ok = np.ones(len(docs), dtype=bool)
+    for check in checks:
+        left = np.flatnonzero(ok)
+        if not len(left):
+            break
+        ok[left] = check(docs[left])
+    return ok

@@ -6,12 +6,12 @@ reading the 300,000 postings of a common word took longer than a query may.
 :class:`ArrayCodec` keeps Whoosh's term dictionary, segments and files and
 changes only how one term's postings are written: document numbers (as gaps) and
 weights (term frequencies) as two plain arrays of the narrowest integers that hold
-them, which numpy reads as fast as memory copies, and positions in compressed
-chunks of :data:`CHUNK` postings, decoded only for the documents a phrase has to
-check.  Lists of several segments merged into one (:func:`merge_postings`) keep
-their chunks as they are, so a chunk may hold fewer postings; a table gives the
-first posting of each.  :class:`TermTable` looks terms up in Whoosh's term
-dictionary without Whoosh's layers of calls.
+them, which numpy reads as fast as memory copies, and the position values as they
+are, found by the weights (which count a posting's positions) or by a table of
+where each ends, so that a phrase reads the positions of the documents it checks
+and nothing else.  Lists of several segments merge into one
+(:func:`merge_postings`) by joining these pieces.  :class:`TermTable` looks terms
+up in Whoosh's term dictionary without Whoosh's layers of calls.
 
 Whoosh's matchers still work on these postings (:class:`ArrayMatcher`), so every
 query Whoosh can run, runs; :mod:`search.matching` reads the arrays directly.
@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import struct
 import sys
-import zlib
 from array import array
 from bisect import bisect_left, bisect_right
+from functools import cache
 from itertools import accumulate, pairwise
 
 import numpy as np
@@ -34,19 +34,27 @@ from whoosh.system import emptybytes
 
 from .errors import IndexFormatError
 
-MAGIC = b"UNP4"
-#: Postings per positions chunk: a phrase check decompresses one chunk per candidate.
-CHUNK = 128
+MAGIC = b"UNP5"
 #: Postings per skip entry: the document number of every SKIP-th posting is kept, so
 #: that a few documents are found in a long list by reading a block of it each.
 SKIP = 128
-# count, first id, id delta width, weight kind, positions chunks, skip entries
+#: Postings per sum of weights kept where the weights tell where positions start: a
+#: posting's start costs the sum of at most SUMS - 1 weights.
+SUMS = 32
+# count, first id, id delta width, weight kind, values kind, skip entries
 _HEADER = struct.Struct("<IIBBII")
 _ALL_ONE, _CONSTANT, _SMALL, _FLOAT = 0, 1, 2, 3
+# values: none; after a table of where each ends; of PER_WEIGHT bytes per unit of weight
+_NO_VALUES, _ENDED, _IMPLIED = 0, 1, 2
+#: Bytes of value per unit of weight where the weights give the values' lengths: a
+#: posting's weight counts its positions, two bytes each (see pack_positions).
+PER_WEIGHT = 2
 #: Up to this many postings a list is encoded in plain Python (see encode_postings).
 _SMALL_LIST = 48
 _ARRAY_CODES = {1: "B", 2: "H", 4: "I"}
-_LEVEL = 1  # zlib level of the positions: 3 buys a few per cent of space for slower writing
+_END = struct.Struct("<I")
+_CONSTANT_WEIGHT = struct.Struct("<f")
+_ENDS = struct.Struct("<II")
 
 
 class ArrayCodec(whoosh3.W3Codec):
@@ -250,6 +258,10 @@ def encode_postings(ids, weights, values) -> bytes:
     Document numbers are stored as gaps in the narrowest unsigned integers that
     hold them, and weights (term frequencies) as bytes where they are small whole
     numbers; neither is compressed, so that reading them is a copy, not a decoding.
+    Values follow as they are.  Where each is :data:`PER_WEIGHT` bytes per unit of
+    its weight (positions), the weights tell where each starts, with the sum of
+    the weights before every :data:`SUMS`-th posting; otherwise a table gives
+    where each ends.
 
     >>> p = Postings.from_bytes(encode_postings([3, 7, 300], [1.0, 2.0, 1.0], [b"a", b"bc", b""]))
     >>> p.ids.tolist(), p.weights.tolist(), [p.value(i) for i in range(3)]
@@ -258,17 +270,44 @@ def encode_postings(ids, weights, values) -> bytes:
     small = len(ids) <= _SMALL_LIST  # most terms: plain Python beats numpy's call costs
     width, idbytes = (_small_gaps if small else _gaps)(ids)
     kind, wbytes = (_small_weights if small else _weights)(weights)
-    chunks = []
-    if any(values):
-        for start in range(0, len(ids), CHUNK):
-            part = values[start : start + CHUNK]
-            lengths = _little(array("I", map(len, part)))
-            chunks.append(zlib.compress(lengths + emptybytes.join(part), _LEVEL))
-    table = _little(array("I", accumulate(map(len, chunks), initial=0))) if chunks else b""
-    starts = _little(array("I", range(0, len(ids), CHUNK))) if chunks else b""
     skips = [int(i) for i in ids[::SKIP]] if len(ids) > SKIP else []
-    head = (len(ids), int(ids[0]), width, kind, len(chunks), len(skips))
-    return _assemble(head, idbytes, wbytes, _little(array("I", skips)), table, starts, *chunks)
+    valued, table = _NO_VALUES, b""
+    if any(values):
+        lengths = list(map(len, values))
+        if _implied(kind, lengths, weights):
+            valued = _IMPLIED
+            if kind == _SMALL:
+                table = _sums(weights)
+        else:
+            valued, table = _ENDED, _little(array("I", accumulate(lengths)))
+    head = (len(ids), int(ids[0]), width, kind, valued, len(skips))
+    skipbytes = _little(array("I", skips))
+    return _assemble(head, idbytes, wbytes, skipbytes, table, *(values if valued else ()))
+
+
+def _implied(kind: int, lengths: list[int], weights) -> bool:
+    """Whether every value is :data:`PER_WEIGHT` bytes per unit of its weight."""
+    if kind == _FLOAT:
+        return False
+    if len(lengths) <= _SMALL_LIST:
+        return all(n == PER_WEIGHT * w for n, w in zip(lengths, weights, strict=True))
+    return bool((np.array(lengths) == PER_WEIGHT * np.asarray(weights)).all())
+
+
+def _sums(weights) -> bytes:
+    """The sums of the weights before every :data:`SUMS`-th posting, but the first
+    (none for a list of at most SUMS postings), for :meth:`Postings.value`."""
+    if len(weights) <= SUMS:
+        return b""
+    before = np.cumsum(np.asarray(weights).astype(np.int64))[SUMS - 1 :: SUMS]
+    return before[: (len(weights) - 1) // SUMS].astype("<u4").tobytes()
+
+
+def _table_size(valued: int, kind: int, count: int) -> int:
+    """The size of the table before a list's values (see :func:`encode_postings`)."""
+    if valued == _ENDED:
+        return 4 * count
+    return 4 * ((count - 1) // SUMS) if valued == _IMPLIED and kind == _SMALL else 0
 
 
 def _assemble(head: tuple, *parts: bytes) -> bytes:
@@ -279,8 +318,8 @@ def merge_postings(parts: list[tuple[bytes, int]]) -> bytes:
     """One term's posting list from its lists in several segments: ``(data, base)``
     pairs in document order, ``base`` the first document number of the segment.
 
-    Positions are not decompressed: the lists' chunks are copied as they are, so
-    that a chunk at the end of a list may hold fewer than :data:`CHUNK` postings.
+    Values are copied as they are; the tables of where they end are moved up, or
+    made where lists whose weights gave the lengths meet others.
 
     >>> a = encode_postings([0, 5], [1.0, 2.0], [b"a", b"bc"])
     >>> b = encode_postings([1], [3.0], [b"d"])
@@ -295,37 +334,42 @@ def merge_postings(parts: list[tuple[bytes, int]]) -> bytes:
     if total <= _SMALL_LIST:  # most merged terms: plain Python beats numpy's call costs
         ids = [i + base for p, base in lists for i in p.id_list()]
         width, idbytes = _small_gaps(ids)
-        kind, wbytes = _small_weights([w for p, _ in lists for w in p.weight_list()])
+        weights = [w for p, _ in lists for w in p.weight_list()]
+        kind, wbytes = _small_weights(weights)
         skips = b""
     else:
         ids = np.concatenate([p.id_array() + base for p, base in lists])
         width, idbytes = _gaps(ids)
-        kind, wbytes = _weights(np.concatenate([p.weight_array() for p, _ in lists]))
+        weights = np.concatenate([p.weight_array() for p, _ in lists])
+        kind, wbytes = _weights(weights)
         skips = ids[::SKIP].astype("<u4").tobytes() if total > SKIP else b""
-    offsets, starts, chunks = array("I"), array("I"), []
-    if any(p.table for p, _ in lists):
-        size = count = 0
+    nskips = len(skips) // 4
+    valued, table = _NO_VALUES, b""
+    regions = [p.region for p, _ in lists]
+    if all(p.valued == _IMPLIED for p, _ in lists) and kind != _FLOAT:
+        valued = _IMPLIED
+        if kind == _SMALL:
+            table = _sums(weights)
+    elif any(p.valued for p, _ in lists):
+        valued, size, pieces = _ENDED, 0, []
         for p, _ in lists:
-            table, first, region = p.chunks()
-            offsets.extend(o + size for o in table[:-1])
-            starts.extend(f + count for f in first)
-            chunks.append(region)
-            size += len(region)
-            count += p.count
-        offsets.append(size)
-    head = (total, int(ids[0]), width, kind, len(starts), len(skips) // 4)
-    table = _little(offsets) if chunks else b""
-    first = _little(starts) if chunks else b""
-    return _assemble(head, idbytes, wbytes, skips, table, first, *chunks)
+            pieces.append(p.ends(size))
+            size += len(p.region)
+        if total <= _SMALL_LIST:
+            table = _little(array("I", [e for piece in pieces for e in piece]))
+        else:
+            table = np.concatenate(pieces).astype("<u4").tobytes()
+    head = (total, int(ids[0]), width, kind, valued, nskips)
+    return _assemble(head, idbytes, wbytes, skips, table, *(regions if valued else ()))
 
 
 class _Part:
     """The pieces of one encoded posting list (see :func:`encode_postings`)."""
 
-    __slots__ = ("count", "first", "gaps", "kind", "region", "starts", "table", "weights", "width")
+    __slots__ = ("_ends", "count", "first", "gaps", "kind", "region", "valued", "weights", "width")
 
     def __init__(self, data: bytes) -> None:
-        count, first, width, kind, nchunks, nskips = _HEADER.unpack_from(data, 4)
+        count, first, width, kind, valued, nskips = _HEADER.unpack_from(data, 4)
         self.count, self.first, self.width, self.kind = count, first, width, kind
         pos = 4 + _HEADER.size
         self.gaps = data[pos : pos + width * (count - 1)]
@@ -333,14 +377,14 @@ class _Part:
         size = _weights_size(kind, count)
         self.weights = data[pos : pos + size]
         pos += size + 4 * nskips
-        self.table = self.starts = None
-        self.region = b""
-        if nchunks:
-            self.table = _native(array("I", data[pos : pos + 4 * (nchunks + 1)]))
-            pos += 4 * (nchunks + 1)
-            self.starts = _native(array("I", data[pos : pos + 4 * nchunks]))
-            pos += 4 * nchunks
-            self.region = data[pos : pos + self.table[-1]]
+        self.valued = valued
+        self._ends = data[pos : pos + 4 * count] if valued == _ENDED else b""
+        pos += _table_size(valued, kind, count)
+        if valued == _ENDED:
+            end = _END.unpack_from(self._ends, 4 * (count - 1))[0]
+        else:
+            end = PER_WEIGHT * int(self.weight_array().sum()) if valued else 0
+        self.region = data[pos : pos + end]
 
     def id_list(self) -> list[int]:
         return list(
@@ -363,17 +407,59 @@ class _Part:
             return [float(w) for w in raw]
         return list(_native(array("f", raw)))
 
-    def chunks(self) -> tuple[array, array, bytes]:
-        """Its positions chunks: byte offsets (and the end), first postings, bytes."""
-        if self.table is not None:
-            return self.table, self.starts, self.region
-        # no positions in this list, though the others have some: empty ones
-        made = [
-            zlib.compress(bytes(4 * (min(i + CHUNK, self.count) - i)), _LEVEL)
-            for i in range(0, self.count, CHUNK)
-        ]
-        table = array("I", accumulate(map(len, made), initial=0))
-        return table, array("I", range(0, self.count, CHUNK)), emptybytes.join(made)
+    def ends(self, base: int):
+        """Where its values end, moved up by ``base``: a list for a short list, an
+        array for a long one (zeros where the list has no values)."""
+        if self.valued == _IMPLIED:
+            ends = np.cumsum(PER_WEIGHT * self.weight_array().astype(np.int64)) + base
+            return ends.tolist() if self.count <= _SMALL_LIST else ends
+        if self.count <= _SMALL_LIST:
+            if not self.valued:
+                return [base] * self.count
+            return [e + base for e in _native(array("I", self._ends))]
+        if not self.valued:
+            return np.full(self.count, base, dtype=np.int64)
+        return np.frombuffer(self._ends, dtype="<u4").astype(np.int64) + base
+
+
+#: Starts a position value of 32-bit integers; a 16-bit value never starts with it.
+_WIDE = b"\xff\xff"
+
+
+def pack_positions(positions) -> bytes:
+    """A posting's word positions (ascending) as the bytes of its value: 16-bit
+    integers, or a marker and 32-bit ones for positions past 65,534.
+
+    >>> pack_positions([3, 70_000])
+    b'\\xff\\xff\\x03\\x00\\x00\\x00p\\x11\\x01\\x00'
+    >>> unpack_positions(pack_positions([3, 9])), unpack_positions(pack_positions([3, 70_000]))
+    ([3, 9], [3, 70000])
+    """
+    if len(positions) == 1 and positions[0] < 0xFFFF:  # most postings
+        return _one_position(positions[0])
+    if not positions or positions[-1] < 0xFFFF:
+        return _little(array("H", positions))
+    return _WIDE + _little(array("I", positions))
+
+
+@cache
+def _one_position(position: int) -> bytes:
+    # one object per position, shared: a segment being written holds millions
+    return _POSITION.pack(position)
+
+
+_POSITION = struct.Struct("<H")
+
+
+def unpack_positions(value: bytes) -> list[int]:
+    """The positions :func:`pack_positions` packed."""
+    if value[:2] == _WIDE:
+        a = array("I")
+        a.frombytes(value[2:])
+    else:
+        a = array("H")
+        a.frombytes(value)
+    return _native(a).tolist()
 
 
 def _id_array(first: int, gaps: bytes, width: int, n: int) -> np.ndarray:
@@ -406,10 +492,10 @@ def _moved(data: bytes, base: int) -> bytes:
     """A posting list's bytes with its document numbers moved up by ``base``."""
     if not base:
         return data
-    count, first, width, kind, nchunks, nskips = _HEADER.unpack_from(data, 4)
+    count, first, width, kind, valued, nskips = _HEADER.unpack_from(data, 4)
     at = 4 + _HEADER.size + width * (count - 1) + _weights_size(kind, count)
     skips = np.frombuffer(data, dtype="<u4", count=nskips, offset=at) + base
-    head = (count, first + base, width, kind, nchunks, nskips)
+    head = (count, first + base, width, kind, valued, nskips)
     end = at + 4 * nskips
     return _assemble(head, data[4 + _HEADER.size : at], skips.astype("<u4").tobytes(), data[end:])
 
@@ -488,18 +574,27 @@ def _little(a: array) -> bytes:
 
 
 class _Bytes:
-    """A bytes object with the ``get(offset, length)`` of a Whoosh file."""
+    """A bytes object as a Whoosh file held in memory: its ``_buf``."""
 
     def __init__(self, data: bytes) -> None:
-        self._data = data
+        self._buf = data
 
-    def get(self, offset: int, length: int) -> bytes:
-        return self._data[offset : offset + length]
+
+class _Reads:
+    """Slices of a Whoosh file that is not held in memory, each read on demand."""
+
+    def __init__(self, dbfile) -> None:
+        self._get = dbfile.get
+
+    def __getitem__(self, part: slice) -> bytes:
+        return self._get(part.start, part.stop - part.start)
 
 
 _NO_INDEXES = np.zeros(0, dtype=np.int64)
 #: Up to this many documents, :meth:`Postings.find` looks them up one by one.
 _FEW = 8
+#: Up to this many postings, :meth:`Postings.weights_at` reads their weights one by one.
+_FEW_WEIGHTS = 64
 
 
 def intersect(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -534,19 +629,21 @@ def intersect(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class Postings:
     """One term's postings in one segment, read from ``dbfile`` at ``offset``:
     ``ids`` and ``weights`` as numpy arrays, encoded position values by posting
-    index.  Only what is used is read: weights on first use, positions by chunk."""
+    index.  Only what is used is read: weights on first use, positions by posting.
+    A memory-mapped file is sliced directly, not through Whoosh's ``get``."""
 
     __slots__ = (
         "_blocks",
-        "_chunks",
-        "_dbfile",
+        "_buf",
+        "_constant",
+        "_ends_at",
         "_first",
         "_gaps_at",
         "_ids",
         "_skip_list",
         "_skips",
-        "_starts",
-        "_table",
+        "_sums_at",
+        "_valued",
         "_values_at",
         "_weight_kind",
         "_weights",
@@ -556,15 +653,16 @@ class Postings:
     )
 
     def __init__(self, dbfile, offset: int, no_values: bool = False) -> None:
-        head = dbfile.get(offset, 4 + _HEADER.size)
+        buf = getattr(dbfile, "_buf", None)  # unsearch's mapped files, Whoosh's buffers
+        buf = self._buf = _Reads(dbfile) if buf is None else buf
+        head = bytes(buf[offset : offset + 4 + _HEADER.size])
         if head[:4] != MAGIC:
             raise IndexFormatError(
                 "the index was written by another version of unsearch (unknown posting format)"
             )
-        count, first, width, kind, nchunks, nskips = _HEADER.unpack_from(head, 4)
+        count, first, width, kind, valued, nskips = _HEADER.unpack_from(head, 4)
         pos = offset + 4 + _HEADER.size
         self.count = count
-        self._dbfile = dbfile
         self._first, self._width, self._gaps_at = first, width, pos
         self._ids = None
         pos += width * (count - 1)
@@ -575,15 +673,21 @@ class Postings:
         self._skips = self._skip_list = None
         self._blocks: dict[int, np.ndarray] = {}
         if nskips:
-            self._skips = np.frombuffer(dbfile.get(pos, 4 * nskips), dtype="<u4").astype(np.int64)
+            self._skips = np.frombuffer(buf[pos : pos + 4 * nskips], dtype="<u4").astype(np.int64)
         pos += 4 * nskips
-        self._table = self._starts = None
-        if nchunks and not no_values:
-            self._table = np.frombuffer(dbfile.get(pos, 4 * (nchunks + 1)), dtype="<u4")
-            at = pos + 4 * (nchunks + 1)
-            self._starts = np.frombuffer(dbfile.get(at, 4 * nchunks), dtype="<u4")
-        self._values_at = pos + 4 * (2 * nchunks + 1) if nchunks else pos
-        self._chunks: dict[int, tuple[bytes, array]] = {}
+        if no_values:
+            valued = _NO_VALUES
+        self._ends_at = pos if valued == _ENDED else None
+        # where the weights give the values' lengths (see encode_postings)
+        self._sums_at = pos if valued == _IMPLIED and kind == _SMALL else None
+        self._constant = None
+        if valued == _IMPLIED:
+            self._constant = 1 if kind == _ALL_ONE else None
+            if kind == _CONSTANT:
+                weight = buf[self._weights_at : self._weights_at + 4]
+                self._constant = int(_CONSTANT_WEIGHT.unpack(weight)[0])
+        self._values_at = pos + _table_size(valued, kind, count)
+        self._valued = valued
 
     @property
     def ids(self) -> np.ndarray:
@@ -596,8 +700,8 @@ class Postings:
         """The document numbers of postings ``start`` to ``start + n``; ``first`` is
         that of posting ``start``."""
         width = self._width
-        raw = self._dbfile.get(self._gaps_at + width * start, width * (n - 1))
-        return _id_array(first, raw, width, n)
+        at = self._gaps_at + width * start
+        return _id_array(first, self._buf[at : at + width * (n - 1)], width, n)
 
     def find(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For sorted document numbers ``docs``: the indexes of those this list holds,
@@ -626,10 +730,14 @@ class Postings:
     def _rows(self, blocks: list[int]) -> np.ndarray:
         """The document numbers of skip blocks ``blocks`` (ascending) as the rows of
         a matrix, the last row padded past every document (kept for :meth:`_block`)."""
-        width, last, get = self._width, self.count - 1, self._dbfile.get
+        width, last, buf, at = self._width, self.count - 1, self._buf, self._gaps_at
         raw = emptybytes.join(
-            get(self._gaps_at + width * b * SKIP, width * min(SKIP - 1, last - b * SKIP))
-            for b in blocks
+            [
+                buf[
+                    at + width * b * SKIP : at + width * (b * SKIP + min(SKIP - 1, last - b * SKIP))
+                ]
+                for b in blocks
+            ]
         )
         short = (SKIP - 1) * len(blocks) - len(raw) // width  # the list's last block
         gaps = np.frombuffer(raw + bytes(width * short), dtype=f"<u{width}")
@@ -675,7 +783,8 @@ class Postings:
     def weights(self) -> np.ndarray:
         if self._weights is None:
             kind, count = self._weight_kind, self.count
-            raw = self._dbfile.get(self._weights_at, _weights_size(kind, count))
+            at = self._weights_at
+            raw = self._buf[at : at + _weights_size(kind, count)]
             self._weights = _weight_array(kind, raw, count)
         return self._weights
 
@@ -686,32 +795,49 @@ class Postings:
             return self.weights[idx]
         if kind == _ALL_ONE:
             return np.ones(len(idx))
-        if kind == _SMALL:
-            return np.frombuffer(self._dbfile.get(at, count), dtype="u1")[idx].astype(np.float64)
-        raw = np.frombuffer(self._dbfile.get(at, 4 * count), dtype="<f4")
-        return raw[idx].astype(np.float64)
+        buf, size = self._buf, 1 if kind == _SMALL else 4
+        dtype = "u1" if kind == _SMALL else "<f4"
+        if len(idx) > _FEW_WEIGHTS:  # one view of them all, indexed in numpy
+            return np.frombuffer(buf[at : at + size * count], dtype=dtype)[idx].astype(np.float64)
+        raw = emptybytes.join([buf[at + size * i : at + size * i + size] for i in idx.tolist()])
+        return np.frombuffer(raw, dtype=dtype).astype(np.float64)
 
     def value(self, i: int) -> bytes:
         """The encoded value (positions) of posting ``i``."""
-        if self._table is None:
-            return emptybytes
-        c = int(self._starts.searchsorted(i, "right")) - 1
-        chunk = self._chunks.get(c)
-        if chunk is None:
-            chunk = self._chunks[c] = self._read_chunk(c)
-        raw, lengths = chunk
-        k = i - int(self._starts[c])
-        start = 4 * len(lengths) + sum(lengths[:k])
-        return raw[start : start + lengths[k]]
+        at = self._ends_at
+        if at is None:
+            if self._valued != _IMPLIED:
+                return emptybytes
+            start, n = self._span(i)
+            at = self._values_at + PER_WEIGHT * start
+            return bytes(self._buf[at : at + PER_WEIGHT * n])
+        buf = self._buf
+        start, end = (
+            _ENDS.unpack(buf[at + 4 * i - 4 : at + 4 * i + 4])
+            if i
+            else (0, *_END.unpack(buf[at : at + 4]))
+        )
+        return bytes(buf[self._values_at + start : self._values_at + end])
 
-    def _read_chunk(self, c: int) -> tuple[bytes, array]:
-        """A chunk's bytes and the length of each of its values."""
-        table = self._table
-        start = int(table[c])
-        raw = zlib.decompress(self._dbfile.get(self._values_at + start, int(table[c + 1]) - start))
-        last = c + 1 == len(self._starts)
-        n = (self.count if last else int(self._starts[c + 1])) - int(self._starts[c])
-        return raw, _native(array("I", raw[: 4 * n]))
+    def _span(self, i: int) -> tuple[int, int]:
+        """Posting ``i``'s value as the sum of the weights before it, and its weight."""
+        c = self._constant
+        if c is not None:
+            return c * i, c
+        # small whole weights, one byte each: summed from the last sum kept
+        block = i // SUMS
+        base = 0
+        if block:
+            at = self._sums_at + 4 * (block - 1)
+            base = _END.unpack(self._buf[at : at + 4])[0]
+        weights = self._buf[self._weights_at + block * SUMS : self._weights_at + i + 1]
+        n = weights[-1]
+        return base + sum(weights) - n, n
+
+    def values(self, idx: list[int]) -> list[bytes]:
+        """The encoded values of postings ``idx``."""
+        value = self.value
+        return [value(i) for i in idx]
 
 
 class ArrayMatcher(LeafMatcher):

@@ -10,7 +10,7 @@ import pytest
 import search
 import search.index as index_module
 from search.matching import Unsupported, top_documents
-from search.postings import ArrayMatcher, Postings, encode_postings
+from search.postings import SUMS, ArrayMatcher, Postings, encode_postings
 
 #: Every query form the engine evaluates; prefixes aside (see below).
 QUERIES = [
@@ -111,7 +111,7 @@ def test_replaced_document_is_not_found_in_its_old_segment(tmp_path):
         assert [h.text for h in ix.search("Sahel")] == ["Reforestation restores the Sahel."]
 
 
-def test_postings_round_trip_with_positions_chunks():
+def test_postings_round_trip_with_values():
     ids = list(range(0, 3000, 3))
     weights = [float(1 + i % 4) for i in range(len(ids))]
     values = [f"v{i}".encode() for i in range(len(ids))]
@@ -119,6 +119,35 @@ def test_postings_round_trip_with_positions_chunks():
     assert p.ids.tolist() == ids
     assert p.weights.tolist() == weights
     assert [p.value(i) for i in (0, 127, 128, 999)] == [b"v0", b"v127", b"v128", b"v999"]
+    assert p.values([999, 0, 128]) == [b"v999", b"v0", b"v128"]
+
+
+@pytest.mark.parametrize("layout", ["bytes", "positions"])
+def test_postings_are_read_from_a_file_that_is_not_in_memory(layout):
+    from search.postings import pack_positions
+
+    class File:  # a Whoosh file read with get(), as without memory maps
+        def __init__(self, data: bytes) -> None:
+            self.data = data
+
+        def get(self, offset: int, length: int) -> bytes:
+            return self.data[offset : offset + length]
+
+    ids = list(range(5, 50_000, 7))
+    weights = [float(1 + i % 3) for i in range(len(ids))]
+    values = [
+        f"v{i}".encode() if layout == "bytes" else pack_positions(range(i, i + int(w)))
+        for i, w in enumerate(weights)
+    ]
+    data = encode_postings(ids, weights, values)
+    p = Postings(File(b"head" + data), 4)
+    assert p.ids.tolist() == ids
+    assert p.values([0, 129, 7_142]) == [values[0], values[129], values[7_142]]
+    fresh = Postings(File(b"head" + data), 4)  # nothing decoded yet: read block by block
+    assert fresh.weights_at(np.array([0, 700])).tolist() == [weights[0], weights[700]]
+    docs = [*ids[::700], 50_001]
+    found, at = fresh.find(np.array(docs))
+    assert (found.tolist(), at.tolist()) == (list(range(11)), list(range(0, 7_143, 700)))
 
 
 @pytest.mark.parametrize(
@@ -143,6 +172,15 @@ def test_intersections_give_the_indexes_of_the_common_documents(sizes):
         got = intersect(x, y)
         assert [g.tolist() for g in got] == [ix.tolist(), iy.tolist()]
     assert [g.tolist() for g in intersect(a, a + 2_000_000)] == [[], []]
+
+
+def test_positions_past_the_16_bit_range_are_packed_wide():
+    from search.postings import pack_positions, unpack_positions
+
+    assert len(pack_positions([0, 65_534])) == 4
+    for positions in ([65_535], [1, 65_535], [7, 70_000, 4_000_000]):
+        assert unpack_positions(pack_positions(positions)) == positions
+        assert pack_positions(positions)[:2] == b"\xff\xff"
 
 
 @pytest.mark.parametrize("gap", [1, 255, 256, 65_535, 65_536, 3_000_000])
@@ -242,24 +280,55 @@ def test_a_few_documents_are_found_one_by_one():
     assert p._ids is None
 
 
-def _random_list(rng, n: int, values: bool = True) -> tuple[list, list, list]:
+def _random_list(rng, n: int, values: str = "bytes") -> tuple[list, list, list]:
+    """A posting list; its values any ``bytes``, ``positions`` as unsearch packs
+    them (as many as the weight), or none (``""``)."""
+    from search.postings import pack_positions
+
     ids = sorted(rng.sample(range(n * 5), n))
     weights = [float(rng.randint(1, 4)) for _ in range(n)]
-    vals = [
-        bytes(rng.randrange(256) for _ in range(rng.randint(1, 5))) if values else b""
-        for _ in range(n)
-    ]
+    if values == "positions":
+        vals = [pack_positions(sorted(rng.sample(range(500), int(w)))) for w in weights]
+    else:
+        vals = [
+            bytes(rng.randrange(256) for _ in range(rng.randint(1, 5))) if values else b""
+            for _ in range(n)
+        ]
     return ids, weights, vals
 
 
-@pytest.mark.parametrize("sizes", [(200, 1, 300), (1, 1), (128, 128, 5), (300,), (2, 700)])
-def test_posting_lists_of_several_segments_merge_into_one(sizes):
+@pytest.mark.parametrize("weights", ["ones", "constant", "small"])
+@pytest.mark.parametrize("n", [1, 32, 33, 48, 49, 64, 65, 129, 1_000])
+def test_the_weights_say_where_positions_start(weights, n):
+    from search.postings import pack_positions
+
+    rng = random.Random(n)
+    counts = {"ones": [1] * n, "constant": [3] * n, "small": [rng.randint(1, 9) for _ in range(n)]}
+    ids = list(range(7, 7 + 3 * n, 3))
+    values = [pack_positions(sorted(rng.sample(range(70), k))) for k in counts[weights]]
+    data = encode_postings(ids, [float(k) for k in counts[weights]], values)
+    with_ends = encode_postings(ids, [float(k) for k in counts[weights]], [*values[:-1], b"x"])
+    # no table of where each value ends; where the weights vary, a sum of them
+    # every SUMS postings instead
+    blocks = (n - 1) // SUMS if weights == "small" else 0
+    assert len(with_ends) - len(data) == 4 * n + 1 - len(values[-1]) - 4 * blocks
+    p = Postings.from_bytes(data)
+    assert [p.value(i) for i in range(n)] == values
+    assert p.values([n - 1, 0]) == [values[-1], values[0]]
+
+
+@pytest.mark.parametrize("layout", ["bytes", "positions", "mixed"])
+@pytest.mark.parametrize(
+    "sizes", [(200, 1, 300), (1, 1), (128, 128, 5), (300,), (2, 700), (20, 20)]
+)
+def test_posting_lists_of_several_segments_merge_into_one(sizes, layout):
     from search.postings import merge_postings
 
     rng = random.Random(sum(sizes))
     parts, expected, base = [], ([], [], []), 0
-    for n in sizes:
-        ids, weights, values = _random_list(rng, n)
+    for k, n in enumerate(sizes):
+        kind = layout if layout != "mixed" else ("positions", "bytes")[k % 2]
+        ids, weights, values = _random_list(rng, n, kind)
         base += 1 + rng.randrange(1_000)
         parts.append((encode_postings(ids, weights, values), base))
         for column, got in zip(expected, ([base + i for i in ids], weights, values), strict=True):
@@ -272,7 +341,7 @@ def test_posting_lists_of_several_segments_merge_into_one(sizes):
     probe = sorted(rng.sample(expected[0], min(5, len(expected[0]))))
     fresh = Postings.from_bytes(merge_postings(parts))  # skip entries, not the whole list
     assert [fresh.index(d) for d in probe] == [expected[0].index(d) for d in probe]
-    # merged again, chunks of every size included: the first part comes after it
+    # merged again, a merged list included: the first part comes after it
     again = Postings.from_bytes(merge_postings([(merge_postings(parts), 0), (parts[0][0], base)]))
     first = Postings.from_bytes(parts[0][0])
     assert again.ids.tolist() == expected[0] + (first.ids + base).tolist()
@@ -280,14 +349,15 @@ def test_posting_lists_of_several_segments_merge_into_one(sizes):
     assert [again.value(i) for i in range(again.count)] == expected[2] + values
 
 
-def test_a_list_without_positions_merges_with_one_with_positions():
+@pytest.mark.parametrize("value", [b"xy", b"xyz"])  # lengths the weights give, or not
+def test_a_list_without_positions_merges_with_one_with_positions(value):
     from search.postings import merge_postings
 
     a = encode_postings([1, 2], [1.0, 1.0], [b"", b""])
-    b = encode_postings([0], [1.0], [b"xy"])
+    b = encode_postings([0], [1.0], [value])
     merged = Postings.from_bytes(merge_postings([(a, 0), (b, 10)]))
     assert merged.ids.tolist() == [1, 2, 10]
-    assert [merged.value(i) for i in range(3)] == [b"", b"", b"xy"]
+    assert [merged.value(i) for i in range(3)] == [b"", b"", value]
 
 
 def test_postings_of_an_unknown_format_are_a_clear_error():

@@ -378,6 +378,18 @@ def test_phrase_hits_are_exactly_the_paragraphs_holding_the_phrase(ix, phrase):
     assert expected, phrase
 
 
+def test_a_phrase_past_the_65_535th_word_of_a_paragraph_is_found(tmp_path):
+    # a character is a word in Chinese: 70,000 of them fit in one paragraph
+    filler = "大会" * 35_000
+    (tmp_path / "long.txt").write_text(f"{filler}联合国。\n\n国合联。\n", encoding="utf-8")
+    report = search.ingest([tmp_path / "long.txt"], tmp_path / "ix")
+    assert (report.paragraphs, report.failures) == (2, ())
+    with search.open_index(tmp_path / "ix") as index:
+        assert [h.paragraph for h in index.search('"联合国"')] == ["P1"]
+        assert [h.paragraph for h in index.search('"国合联"')] == ["P2"]
+        assert [h.paragraph for h in index.search('"会联合"')] == ["P1"]
+
+
 def test_an_index_without_paragraphs_answers_every_search(tmp_path):
     (tmp_path / "bad.txt").write_text("x " * 60_000, encoding="utf-8")
     report = search.ingest([tmp_path / "bad.txt"], tmp_path / "ix")
