@@ -222,6 +222,15 @@ class ArrayPostingsWriter:
             if length > self._maxlength:
                 self._maxlength = length
 
+    def add_postings(self, ids: list, weights: list, values: list, lengths: list | None) -> None:
+        """Add a term's postings at once (``lengths``: of their documents, or None)."""
+        self._ids, self._weights = ids, weights
+        self._values = [v or emptybytes for v in values] if None in values else values
+        if lengths:
+            known = [n for n in lengths if n]
+            if known:
+                self._minlength, self._maxlength = min(known), max(known)
+
     def finish_postings(self):
         terminfo = self._terminfo
         terminfo.add_block(self)

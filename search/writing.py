@@ -29,6 +29,7 @@ from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from .postings import (
     ArrayCodec,
+    ArrayPostingsWriter,
     add_stored_record,
     entry_extent,
     length_bytes,
@@ -111,11 +112,17 @@ class PostingBuffer:
             # W3FieldWriter.add only hands each posting to the field's postings writer
             post = getattr(fieldwriter, "_postwriter", None)
             add = post.add_posting if isinstance(fieldwriter, W3FieldWriter) else fieldwriter.add
+            bulk = post.add_postings if isinstance(post, ArrayPostingsWriter) else None
             scored = lengths is not None and schema[fieldname].scorable
             length = lengths.field(fieldname) if scored else None
             for tbytes in sorted(terms):
                 postings = terms[tbytes]
                 start_term(tbytes)
+                if bulk is not None:  # the whole list at once, not posting by posting
+                    ids = postings[0::3]
+                    bulk(ids, postings[1::3], postings[2::3], length and [length[d] for d in ids])
+                    finish_term()
+                    continue
                 it = iter(postings)
                 if length is None:
                     for docnum, weight, vbytes in zip(it, it, it, strict=True):
