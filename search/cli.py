@@ -208,18 +208,22 @@ def ingest(paths, index_dir, prune, wait, procs) -> None:
                 )
             bar.update(1, path)
 
+        def committing() -> None:
+            # a large ingest merges its segments now: say so rather than sit at 100%
+            stack.close()
+            click.echo("writing the index …", err=True)
+
+        options = dict(prune=prune, progress=advance, procs=procs, committing=committing)
         try:
             try:
-                report = run_ingest(files, index_dir, prune=prune, progress=advance, procs=procs)
+                report = run_ingest(files, index_dir, **options)
             except IndexLockedError:
                 if not wait:
                     raise
                 click.echo(
                     f"{index_dir}/ is locked by another ingest: waiting up to {wait:g} s", err=True
                 )
-                report = run_ingest(
-                    files, index_dir, prune=prune, wait=wait, progress=advance, procs=procs
-                )
+                report = run_ingest(files, index_dir, wait=wait, **options)
         except SearchError as exc:
             raise _fail(exc) from None
     for failure in report.failures:

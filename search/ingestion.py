@@ -101,13 +101,16 @@ def ingest(
     wait: float = 0.0,
     progress: Callable[[Path], None] | None = None,
     procs: int | None = None,
+    committing: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Index the documents under ``paths`` (files or folders) into ``index_dir``.
 
     Returns an :class:`IngestReport`; files that fail are listed in its
     ``failures`` while every good file is indexed.  With ``prune``, documents
     whose source files are gone are removed.  ``progress`` is called with each
-    file once it is done.  ``procs`` processes read and index the files (default:
+    file once it is done, and ``committing`` once all are, when the index is then
+    written (a large ingest merges its segments: a minute for a million
+    paragraphs).  ``procs`` processes read and index the files (default:
     one per CPU core when there are at least :data:`PARALLEL_MIN_FILES` files to
     read, otherwise one); the result is the same whatever their number.  Raises
     :class:`IndexLockedError` if another ingest holds the index for longer than
@@ -127,7 +130,7 @@ def ingest(
         # best formats first, so that within a run the first source of a document wins
         files = sorted(iter_sources(paths), key=_expected_rank)
         run = _Run(index_dir)
-        run.ingest(files, prune, progress, procs, lock)
+        run.ingest(files, prune, progress, procs, lock, committing)
     finally:
         lock.release()
     return IngestReport(
@@ -228,7 +231,9 @@ class _Run:
                     entry["indexed"] = False
                     entry["stamp"] = ""  # read it again
 
-    def ingest(self, files: list[Path], prune: bool, progress, procs: int | None, lock) -> None:
+    def ingest(
+        self, files: list[Path], prune: bool, progress, procs: int | None, lock, committing
+    ) -> None:
         try:
             self.workers = _Workers.start(self._to_read(files), procs, self.index_dir, lock)
             for path in files:
@@ -241,6 +246,9 @@ class _Run:
                     if entry["indexed"]:
                         self._release(entry["key"], src)
             self._reclaim()
+            kept = self.workers is not None and any(self.workers.kept)
+            if committing is not None and (self.writer is not None or kept):
+                committing()
             if self.workers is not None:
                 self._gather()
             if self.writer is not None:

@@ -251,6 +251,35 @@ def test_cli_exits_0_without_failures(tmp_path, corpus):
     assert (result.exit_code, result.stdout) == (0, "indexed 24 paragraphs from 1 documents\n")
 
 
+@pytest.mark.parametrize("procs", [1, 2])
+def test_writing_the_index_is_announced_after_the_last_file(tmp_path, procs):
+    events = []
+    index_dir = tmp_path / "ix"
+
+    def committing() -> None:
+        events.append(("committing", generation(index_dir)))
+
+    report = ingest(
+        BASE, index_dir, procs=procs, progress=lambda p: events.append(p), committing=committing
+    )
+    assert report.documents == len(BASE)
+    files = sorted(search.iter_sources(BASE), key=lambda p: p.name)
+    assert sorted(events[:-1], key=lambda p: p.name) == files
+    # announced before the commit: the index was still the empty one
+    assert events[-1] == ("committing", generation(index_dir) - 1)
+    events.clear()
+    assert ingest(BASE, index_dir, committing=committing).unchanged == len(files)
+    assert events == []  # nothing to write
+
+
+def test_cli_says_when_it_writes_the_index(tmp_path):
+    args = ["ingest", str(FRENCH), "--index", str(tmp_path / "ix")]
+    first, again = CliRunner().invoke(main, args), CliRunner().invoke(main, args)
+    assert first.exit_code == again.exit_code == 0
+    assert first.stderr.endswith("writing the index …\n")
+    assert "writing the index" not in again.stderr
+
+
 def test_error_while_writing_leaves_the_index_as_it_was(index_dir, monkeypatch):
     before = answers(index_dir), generation(index_dir)
     manifest = (index_dir / MANIFEST).read_text()
