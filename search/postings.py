@@ -53,7 +53,6 @@ PER_WEIGHT = 2
 _SMALL_LIST = 48
 _ARRAY_CODES = {1: "B", 2: "H", 4: "I"}
 _END = struct.Struct("<I")
-_CONSTANT_WEIGHT = struct.Struct("<f")
 _ENDS = struct.Struct("<II")
 
 
@@ -373,7 +372,8 @@ def merge_postings(parts: list[tuple[bytes, int]]) -> bytes:
 
 
 class _Part:
-    """The pieces of one encoded posting list (see :func:`encode_postings`)."""
+    """The pieces of one encoded posting list (see :func:`encode_postings`): the
+    whole of ``data``, so that its values run to the end."""
 
     __slots__ = ("_ends", "count", "first", "gaps", "kind", "region", "valued", "weights", "width")
 
@@ -388,12 +388,7 @@ class _Part:
         pos += size + 4 * nskips
         self.valued = valued
         self._ends = data[pos : pos + 4 * count] if valued == _ENDED else b""
-        pos += _table_size(valued, kind, count)
-        if valued == _ENDED:
-            end = _END.unpack_from(self._ends, 4 * (count - 1))[0]
-        else:
-            end = PER_WEIGHT * int(self.weight_array().sum()) if valued else 0
-        self.region = data[pos : pos + end]
+        self.region = data[pos + _table_size(valued, kind, count) :]
 
     def id_list(self) -> list[int]:
         return list(
@@ -694,7 +689,7 @@ class Postings:
             self._constant = 1 if kind == _ALL_ONE else None
             if kind == _CONSTANT:
                 weight = buf[self._weights_at : self._weights_at + 4]
-                self._constant = int(_CONSTANT_WEIGHT.unpack(weight)[0])
+                self._constant = int(_weight_array(kind, weight, 1)[0])
         self._values_at = pos + _table_size(valued, kind, count)
         self._valued = valued
 
