@@ -26,7 +26,7 @@ import bench_scale
 import search
 import search.index as index_module
 from search.analysis import chain_name
-from search.matching import Unsupported, top_documents
+from search.engine.matching import Unsupported, top_documents
 from search.query import analyze, parse, sequence_starts
 
 

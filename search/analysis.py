@@ -46,7 +46,7 @@ import weakref
 from functools import cache, lru_cache
 from importlib import resources
 
-from . import _whoosh  # noqa: F401  (before Whoosh: see search/_whoosh.py)
+from .engine import startup as _startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
 # isort: split
 from whoosh.analysis import (

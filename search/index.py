@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from . import _whoosh  # noqa: F401  (before Whoosh: see search/_whoosh.py)
+from .engine import startup as _startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
 # isort: split
 import numpy as np
@@ -36,10 +36,10 @@ from .analysis import (
     index_analyzer,
     index_positions,
 )
+from .engine.matching import Lengths, Ranked, Unsupported, top_documents
+from .engine.postings import length_bytes, pack_positions, unpack_positions
 from .errors import IndexNotFoundError, NotFoundError, QueryError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
-from .matching import Lengths, Ranked, Unsupported, top_documents
-from .postings import length_bytes, pack_positions, unpack_positions
 from .query import compile_query, parse, positive_leaves
 
 CHAINS = ("fr", "en", "xx")
@@ -60,7 +60,7 @@ def default_index_dir() -> Path:
 
 class TextPositions(formats.Positions):
     """Whoosh's positions format, with a field length that counts words only, and
-    positions packed as plain integers (see :func:`~search.postings.pack_positions`).
+    positions packed as plain integers (see :func:`~search.engine.postings.pack_positions`).
 
     BM25 normalises by paragraph length; the prefix words, pairs and stop marks
     that :class:`~search.analysis.IndexTermsFilter` adds must not count as words.
@@ -142,7 +142,7 @@ class _BM25F(scoring.BM25F):
     Whoosh's scorer reads a document's field length from the length column on
     disk for every document it scores; for a common word that is most of the
     search.  The column is one byte per document, loaded once per segment and
-    shared with :mod:`search.matching`.
+    shared with :mod:`search.engine.matching`.
     """
 
     def __init__(self, lengths: Lengths) -> None:
@@ -376,7 +376,7 @@ class Index:
 
     def _top(self, s, q: wq.Query, window: int, timeout: float | None) -> Ranked:
         """The ``window`` best documents for ``q``: vectorised where the query allows
-        (:mod:`search.matching`), otherwise with Whoosh's collector."""
+        (:mod:`search.engine.matching`), otherwise with Whoosh's collector."""
         started = time.perf_counter()
         deadline = started + timeout if timeout else None
         try:

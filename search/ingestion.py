@@ -43,9 +43,9 @@ from whoosh.index import LockError, create_in, exists_in, open_dir
 from whoosh.util.filelock import FileLock, try_for
 
 from .documents import FORMAT_RANK, READERS, Document, iter_sources, read_document
+from .engine.writing import IndexWriter
 from .errors import DocumentError, IndexLockedError, SearchError
 from .index import default_index_dir, make_schema, paragraph_fields
-from .writing import IndexWriter
 
 MANIFEST = "files.json"
 LOCK = "ingest.lock"

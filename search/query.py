@@ -33,7 +33,7 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import pairwise
 
-from . import _whoosh  # noqa: F401  (before Whoosh: see search/_whoosh.py)
+from .engine import startup as _startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
 # isort: split
 from whoosh import query as wq

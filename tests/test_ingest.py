@@ -672,8 +672,8 @@ def segments(index_dir: Path) -> int:
 
 def test_a_large_ingest_in_several_segments_answers_as_one(tmp_path, corpus, monkeypatch):
     assert ingest(MIXED, tmp_path / "one", procs=1).ok
-    monkeypatch.setattr("search.writing.SEGMENT_MB", 0.5)
-    monkeypatch.setattr("search.writing.MERGE_AT", 1000)  # keep them apart
+    monkeypatch.setattr("search.engine.writing.SEGMENT_MB", 0.5)
+    monkeypatch.setattr("search.engine.writing.MERGE_AT", 1000)  # keep them apart
     assert ingest(MIXED, tmp_path / "many", procs=1).ok
     assert segments(tmp_path / "one") == 1
     assert segments(tmp_path / "many") > 3
@@ -696,11 +696,11 @@ def test_a_large_ingest_in_several_segments_answers_as_one(tmp_path, corpus, mon
 @pytest.mark.parametrize("procs", [1, 2])
 def test_the_segments_of_a_large_ingest_are_merged_into_one(tmp_path, corpus, monkeypatch, procs):
     assert ingest(MIXED, tmp_path / "one", procs=1).ok
-    monkeypatch.setattr("search.writing.SEGMENT_MB", 0.5)
-    monkeypatch.setattr("search.writing.MERGE_AT", 1000)
+    monkeypatch.setattr("search.engine.writing.SEGMENT_MB", 0.5)
+    monkeypatch.setattr("search.engine.writing.MERGE_AT", 1000)
     assert ingest(MIXED, tmp_path / "many", procs=procs).ok
     monkeypatch.undo()
-    monkeypatch.setattr("search.writing.SEGMENT_MB", 0.5)  # the default MERGE_AT
+    monkeypatch.setattr("search.engine.writing.SEGMENT_MB", 0.5)  # the default MERGE_AT
     assert ingest(MIXED, tmp_path / "merged", procs=procs).ok
     assert segments(tmp_path / "many") > 3
     assert segments(tmp_path / "merged") == 1
@@ -738,7 +738,7 @@ def test_a_worker_that_fails_fails_the_ingest_and_the_index_stays(tmp_path, corp
         raise RuntimeError("disk on fire")
 
     # workers write their segments when the run is done with the files
-    monkeypatch.setattr("search.writing.PostingBuffer.write", broken)
+    monkeypatch.setattr("search.engine.writing.PostingBuffer.write", broken)
     with pytest.raises(search.SearchError, match=r"^indexing failed: RuntimeError: disk on fire$"):
         ingest(MIXED, index_dir, procs=2)
     monkeypatch.undo()
@@ -749,8 +749,8 @@ def test_a_worker_that_fails_fails_the_ingest_and_the_index_stays(tmp_path, corp
 @pytest.mark.parametrize("impatient", [False, True])
 def test_two_processes_index_what_one_does(tmp_path, corpus, monkeypatch, impatient):
     one = ingest(MIXED, tmp_path / "one", procs=1)
-    monkeypatch.setattr("search.writing.SEGMENT_MB", 1)  # workers write several segments
-    monkeypatch.setattr("search.writing.MERGE_AT", 1000)  # and they are committed as such
+    monkeypatch.setattr("search.engine.writing.SEGMENT_MB", 1)  # workers write several segments
+    monkeypatch.setattr("search.engine.writing.MERGE_AT", 1000)  # and they are committed as such
     if impatient:  # the run reads files itself whenever a worker keeps it waiting
         monkeypatch.setattr("search.ingestion._Workers.PATIENCE", 0)
         monkeypatch.setattr("search.ingestion._Workers.LEAD", 2)

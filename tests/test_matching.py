@@ -9,8 +9,8 @@ import pytest
 
 import search
 import search.index as index_module
-from search.matching import Unsupported, top_documents
-from search.postings import SUMS, ArrayMatcher, Postings, encode_postings
+from search.engine.matching import Unsupported, top_documents
+from search.engine.postings import SUMS, ArrayMatcher, Postings, encode_postings
 
 #: Every query form the engine evaluates; prefixes aside (see below).
 QUERIES = [
@@ -124,7 +124,7 @@ def test_postings_round_trip_with_values():
 
 @pytest.mark.parametrize("layout", ["bytes", "positions"])
 def test_postings_are_read_from_a_file_that_is_not_in_memory(layout):
-    from search.postings import pack_positions
+    from search.engine.postings import pack_positions
 
     class File:  # a Whoosh file read with get(), as without memory maps
         def __init__(self, data: bytes) -> None:
@@ -163,7 +163,7 @@ def test_postings_are_read_from_a_file_that_is_not_in_memory(layout):
     ],
 )
 def test_intersections_give_the_indexes_of_the_common_documents(sizes):
-    from search.postings import intersect
+    from search.engine.postings import intersect
 
     rng = np.random.default_rng(sum(sizes))
     a, b = (np.unique(rng.integers(0, 1_000_000, n)) for n in sizes)
@@ -175,7 +175,7 @@ def test_intersections_give_the_indexes_of_the_common_documents(sizes):
 
 
 def test_positions_past_the_16_bit_range_are_packed_wide():
-    from search.postings import pack_positions, unpack_positions
+    from search.engine.postings import pack_positions, unpack_positions
 
     assert len(pack_positions([0, 65_534])) == 4
     for positions in ([65_535], [1, 65_535], [7, 70_000, 4_000_000]):
@@ -221,7 +221,7 @@ def test_a_single_posting():
 def test_short_lists_are_encoded_as_numpy_encodes_them(monkeypatch, seed):
     import random
 
-    import search.postings as postings
+    import search.engine.postings as postings
 
     rng = random.Random(seed)
     n = rng.choice([1, 2, 5, 48])
@@ -283,7 +283,7 @@ def test_a_few_documents_are_found_one_by_one():
 def _random_list(rng, n: int, values: str = "bytes") -> tuple[list, list, list]:
     """A posting list; its values any ``bytes``, ``positions`` as unsearch packs
     them (as many as the weight), or none (``""``)."""
-    from search.postings import pack_positions
+    from search.engine.postings import pack_positions
 
     ids = sorted(rng.sample(range(n * 5), n))
     weights = [float(rng.randint(1, 4)) for _ in range(n)]
@@ -300,7 +300,7 @@ def _random_list(rng, n: int, values: str = "bytes") -> tuple[list, list, list]:
 @pytest.mark.parametrize("weights", ["ones", "constant", "small"])
 @pytest.mark.parametrize("n", [1, 32, 33, 48, 49, 64, 65, 129, 1_000])
 def test_the_weights_say_where_positions_start(weights, n):
-    from search.postings import pack_positions
+    from search.engine.postings import pack_positions
 
     rng = random.Random(n)
     counts = {"ones": [1] * n, "constant": [3] * n, "small": [rng.randint(1, 9) for _ in range(n)]}
@@ -322,7 +322,7 @@ def test_the_weights_say_where_positions_start(weights, n):
     "sizes", [(200, 1, 300), (1, 1), (128, 128, 5), (300,), (2, 700), (20, 20)]
 )
 def test_posting_lists_of_several_segments_merge_into_one(sizes, layout):
-    from search.postings import merge_postings
+    from search.engine.postings import merge_postings
 
     rng = random.Random(sum(sizes))
     parts, expected, base = [], ([], [], []), 0
@@ -351,7 +351,7 @@ def test_posting_lists_of_several_segments_merge_into_one(sizes, layout):
 
 @pytest.mark.parametrize("value", [b"xy", b"xyz"])  # lengths the weights give, or not
 def test_a_list_without_positions_merges_with_one_with_positions(value):
-    from search.postings import merge_postings
+    from search.engine.postings import merge_postings
 
     a = encode_postings([1, 2], [1.0, 1.0], [b"", b""])
     b = encode_postings([0], [1.0], [value])

@@ -1,4 +1,4 @@
-"""Start-up: what a search imports, and the Whoosh import shim (search/_whoosh.py).
+"""Start-up: what a search imports, and the Whoosh import shim (search/engine/startup.py).
 
 Each check runs in a fresh interpreter, since this test process has imported
 everything already.
@@ -50,7 +50,7 @@ print(json.dumps({
     assert got["urlopen"] and got["attr"]
     assert got["asyncio"].endswith(os.path.join("asyncio", "__init__.py"))
     assert got["run"]
-    assert got["urlretrieve"] == "search._whoosh"
+    assert got["urlretrieve"] == "search.engine.startup"
     assert got["morph_en"].endswith(os.path.join("lang", "morph_en.py"))
     assert got["variations"] == ["cooperate", "cooperated"]
 
@@ -121,7 +121,7 @@ def test_segment_files_read_as_bytesio_reads_without_copying():
     import pickle
     import tempfile
 
-    from search._whoosh import PEEK_BYTES, _MappedFile, _MapView
+    from search.engine.startup import PEEK_BYTES, _MappedFile, _MapView
 
     objs = [{"text": "x" * n, "n": n} for n in (0, 10, PEEK_BYTES, 3 * PEEK_BYTES)]
     data = b"head\nline two\n" + b"".join(pickle.dumps(o, -1) for o in objs)
@@ -166,7 +166,7 @@ try:
 except SystemExit as exc:
     code = exc.code
 unwanted = ("json", "pdfminer", "bs4", "urllib.request", "asyncio",
-            "http", "email", "ssl", "search.ingestion", "search.documents", "search.writing",
+            "http", "email", "ssl", "search.ingestion", "search.documents", "search.engine.writing",
             "search.sources", "search.paragraphs", "whoosh.lang.morph_en")
 loaded = sorted(m for m in sys.modules if any(m == u or m.startswith(u + ".") for u in unwanted))
 import json

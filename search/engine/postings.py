@@ -14,7 +14,7 @@ and nothing else.  Lists of several segments merge into one
 up in Whoosh's term dictionary without Whoosh's layers of calls.
 
 Whoosh's matchers still work on these postings (:class:`ArrayMatcher`), so every
-query Whoosh can run, runs; :mod:`search.matching` reads the arrays directly.
+query Whoosh can run, runs; :mod:`search.engine.matching` reads the arrays directly.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from whoosh.codec import whoosh3
 from whoosh.matching import LeafMatcher, NullMatcher, ReadTooFar
 from whoosh.system import emptybytes
 
-from .errors import IndexFormatError
+from ..errors import IndexFormatError
 
 MAGIC = b"UNP5"
 #: Postings per skip entry: the document number of every SKIP-th posting is kept, so

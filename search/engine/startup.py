@@ -71,7 +71,7 @@ def _variations(word):
 
 
 def _stand_in(name: str, **attrs) -> ModuleType:
-    module = ModuleType(name, "Stand-in: see search._whoosh.")
+    module = ModuleType(name, "Stand-in: see search.engine.startup.")
     vars(module).update(attrs)
     return module
 

@@ -2,7 +2,7 @@
 
 Whoosh's matchers score one posting at a time in Python (about 3 µs each), so a
 word or a pair found in 300,000 paragraphs cost a second.  Here each term's
-postings are read as numpy arrays (see :mod:`search.postings`), scored with
+postings are read as numpy arrays (see :mod:`search.engine.postings`), scored with
 Whoosh's BM25F formula for all documents at once, and combined by the query's
 structure: ``And`` intersects, ``Or`` unites and adds, ``AndNot`` subtracts, a
 prefix or a range unites its terms.  An exact phrase first becomes the
@@ -27,9 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 
-from .analysis import STOP_MARK
+from ..analysis import STOP_MARK
+from ..query import ExactPhrase, phrase_spans
 from .postings import ArrayCodec, Postings, TermTable, intersect
-from .query import ExactPhrase, phrase_spans
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
@@ -247,7 +247,7 @@ class _Segment:
     # -- terms ------------------------------------------------------------------
 
     def postings(self, fieldname: str, text: str) -> Postings | None:
-        """The term's :class:`~search.postings.Postings`, or ``None`` if the segment
+        """The term's :class:`~search.engine.postings.Postings`, or ``None`` if the segment
         lacks the term."""
         entry = self._entry(fieldname, text)
         if entry is None:

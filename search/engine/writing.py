@@ -347,7 +347,7 @@ _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
 class _Merge:
     """Several segments written as one, at the speed of copying: stored fields and
     lengths document by document, postings term by term, each term's lists joined
-    as arrays (see :func:`search.postings.merge_postings`).  Scores are unchanged:
+    as arrays (see :func:`search.engine.postings.merge_postings`).  Scores are unchanged:
     the field-length totals are summed exactly, not rebuilt from length bytes."""
 
     def __init__(self, readers: list) -> None:
