@@ -7,7 +7,7 @@ For every query of ``bench_resolutions.py`` and ``bench_scale.py``:
   scores, same order;
 * for every phrase query, the set of all paragraphs the engine matches is the
   set a plain positional scan finds: every stored paragraph analysed again and
-  searched for the phrase's words in a row (``search.query.sequence_starts``).
+  searched for the phrase's words in a row (``search.engine.phrases.token_spans``).
 
 Prints a line per query and exits 1 on any difference.
 
@@ -24,10 +24,11 @@ import bench_resolutions
 import bench_scale
 
 import search
-import search.index as index_module
+import search.engine.matching as matching_module
 from search.analysis import chain_name
 from search.engine.matching import Unsupported, top_documents
-from search.query import analyze, parse, sequence_starts
+from search.engine.phrases import token_spans
+from search.query import analyze, parse
 
 
 def _whoosh_only(*args, **kwargs):
@@ -47,16 +48,16 @@ def main(argv: list[str] | None = None) -> int:
     ix = search.open_index(args.index)
     print(f"{len(ix):,} paragraphs in {args.index}")
     bad = 0
-    engine = index_module.top_documents
+    engine = matching_module.top_documents
     for text in texts:
         t0 = time.perf_counter()
         fast = _keys(ix.search(text, limit=args.limit))
         t1 = time.perf_counter()
-        index_module.top_documents = _whoosh_only
+        matching_module.top_documents = _whoosh_only
         try:
             slow = _keys(ix.search(text, limit=args.limit))
         finally:
-            index_module.top_documents = engine
+            matching_module.top_documents = engine
         t2 = time.perf_counter()
         same = fast == slow
         bad += not same
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             if toks is None:
                 toks = analyze(chain, stored["text"])
-            if sequence_starts(toks, terms):
+            if token_spans(toks, terms):
                 scanned[text].add(docnum)
     print(f"scanned in {time.perf_counter() - t0:.0f} s")
     for text in phrases:

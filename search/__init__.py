@@ -6,6 +6,13 @@
 >>> hits[0].citation                                       # doctest: +SKIP
 'A/RES/58/220, par. 4'
 
+A document flows through the package as corpus → documents → paragraphs →
+analysis → engine → index → hits: :mod:`.documents` (with :mod:`.sources`) reads
+files, :mod:`.paragraphs` splits them, :mod:`.analysis` holds the language
+chains, :mod:`.engine` stores and searches (the only code that knows Whoosh's
+internals), :mod:`.index` and :mod:`.query` are the index and query language
+as the library sees them, :mod:`.hits` what a search returns.
+
 Names are imported on first use, so that a command pays only for what it runs.
 """
 

@@ -56,8 +56,8 @@ from whoosh.analysis import (
     RegexTokenizer,
     StemFilter,
     StopFilter,
+    Token,
 )
-from whoosh.analysis.acore import Token
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 #: UN symbols (A/RES/58/220, 57/263), single CJK characters, and words with their

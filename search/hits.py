@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from .analysis import ELISION, POSSESSIVE, char_tokens, fold
-from .query import Phrase, Prefix, Word, analyze, phrase_starts, sequence_starts
+from .engine.phrases import token_spans
+from .query import Phrase, Prefix, Word, analyze
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ def find_matches(text: str, chain: str, leaves: list) -> tuple[tuple[int, int], 
     by_pos = {pos: (start, end) for _, pos, start, end in toks}
     spans: set[tuple[int, int]] = set()
     words_cache: list[str] | None = None
+    seq: list[tuple[str, int]] | None = None
     for leaf in leaves:
         if isinstance(leaf, Prefix):
             if words_cache is None:
@@ -216,20 +218,11 @@ def find_matches(text: str, chain: str, leaves: list) -> tuple[tuple[int, int], 
             wanted = {t for t, _ in terms}
             spans.update((s, e) for t, _, s, e in toks if t in wanted)
             continue
-        first = terms[0][1]
-        offsets = [p - first for _, p in terms]
         slop = leaf.slop if isinstance(leaf, Phrase) else 0
-        if slop:
-            positions: dict[str, set[int]] = {}
-            for t, pos, _, _ in toks:
-                positions.setdefault(t, set()).add(pos)
-            sets = [positions.get(t, set()) for t, _ in terms]
-            for span in phrase_starts(sets, offsets, slop):
-                spans.update(by_pos[p] for p in range(span.start, span.end + 1) if p in by_pos)
-            continue
-        seq = [(t, pos) for t, pos, _, _ in toks]
-        for i in sequence_starts(seq, terms):
-            spans.update((toks[i + k][2], toks[i + k][3]) for k in range(len(terms)))
+        if seq is None:
+            seq = [(t, pos) for t, pos, _, _ in toks]
+        for first, last in token_spans(seq, terms, slop):
+            spans.update(by_pos[p] for p in range(first, last + 1) if p in by_pos)
     return tuple(sorted(spans))
 
 

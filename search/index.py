@@ -5,45 +5,33 @@ chain (``text_fr``, ``text_en``, ``text_xx``) so each language gets its own
 stemming and stop words.  Each field holds, from one analysis pass, the stems,
 the folded words as written (for prefix queries) and word pairs (for phrases);
 see :class:`search.analysis.IndexTermsFilter`.  ``symkey`` and ``cites`` hold
-normalised symbols.
+normalised symbols.  Storing, ranking and phrase matching are the engine's
+(:mod:`search.engine`); this module turns its answers into hits.
 """
 
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from .engine import startup as _startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
+from .engine.matching import Ranked, rank  # first: Whoosh is imported by the engine
 
 # isort: split
-import numpy as np
-from whoosh import fields, formats, scoring
+from whoosh import fields
 from whoosh import query as wq
-from whoosh.collectors import TimeLimit, TopCollector
-from whoosh.index import EmptyIndexError
-from whoosh.index import open_dir as _open_dir
-from whoosh.util.numeric import byte_to_length
 
 from . import symbols
-from .analysis import (
-    PAIR_MARK,
-    STOP_MARK,
-    WORD_MARK,
-    chain_name,
-    index_analyzer,
-    index_positions,
-)
-from .engine.matching import Lengths, Ranked, Unsupported, top_documents
-from .engine.postings import length_bytes, pack_positions, unpack_positions
+from .analysis import chain_name, index_analyzer
+from .engine.codec import text_field
+from .engine.scoring import BM25F, Lengths
+from .engine.storage import open_store
 from .errors import IndexNotFoundError, NotFoundError, QueryError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .query import compile_query, parse, positive_leaves
 
 CHAINS = ("fr", "en", "xx")
-MARKS = (WORD_MARK, STOP_MARK)
 DEFAULT_INDEX = "index"
 INDEX_ENV = "UNSEARCH_INDEX"
 
@@ -58,48 +46,8 @@ def default_index_dir() -> Path:
     return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX)
 
 
-class TextPositions(formats.Positions):
-    """Whoosh's positions format, with a field length that counts words only, and
-    positions packed as plain integers (see :func:`~search.engine.postings.pack_positions`).
-
-    BM25 normalises by paragraph length; the prefix words, pairs and stop marks
-    that :class:`~search.analysis.IndexTermsFilter` adds must not count as words.
-    Whoosh pickles each posting's positions (13 bytes for one position, 0.4 µs to
-    read back); a phrase check reads the positions of every candidate it checks.
-    """
-
-    def word_values(self, value, analyzer, **kwargs):
-        poses = None if kwargs.keys() - {"mode"} else index_positions(analyzer, value)
-        if poses is None:
-            return (
-                (term, 0 if _extra(term) else freq, weight, encoded)
-                for term, freq, weight, encoded in super().word_values(value, analyzer, **kwargs)
-            )
-        # the chain's fast path: the same terms and positions
-        fb = self.field_boost
-        return [
-            (w, 0 if _extra(w) else len(p), float(len(p)) * fb, pack_positions(p))
-            for w, p in poses.items()
-        ]
-
-    def encode(self, poslist):
-        return pack_positions(poslist)
-
-    def decode_positions(self, valuestring):
-        return unpack_positions(valuestring)
-
-    def decode_frequency(self, valuestring):
-        return len(unpack_positions(valuestring))
-
-
-def _extra(term: str) -> bool:
-    return term[0] in MARKS or PAIR_MARK in term
-
-
 def _text_field(chain: str) -> fields.TEXT:
-    field = fields.TEXT(analyzer=index_analyzer(chain), phrase=True, stored=False)
-    field.format = TextPositions(field_boost=field.format.field_boost)
-    return field
+    return text_field(index_analyzer(chain))
 
 
 def make_schema() -> fields.Schema:
@@ -136,51 +84,14 @@ def make_schema() -> fields.Schema:
     )
 
 
-class _BM25F(scoring.BM25F):
-    """BM25F reading each segment's paragraph lengths from memory.
-
-    Whoosh's scorer reads a document's field length from the length column on
-    disk for every document it scores; for a common word that is most of the
-    search.  The column is one byte per document, loaded once per segment and
-    shared with :mod:`search.engine.matching`.
-    """
-
-    def __init__(self, lengths: Lengths) -> None:
-        super().__init__()
-        self._lengths = lengths
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        reader = searcher.reader()
-        lengths = self._lengths.listed(reader, fieldname) if reader.is_atomic() else None
-        if lengths is not None:
-            scorer.dfl = lengths.__getitem__
-        return scorer
-
-
-def _read_lengths(reader, fieldname: str) -> np.ndarray | None:
-    """The paragraph lengths of a segment's field, as BM25F reads them (1 where none)."""
-    raw = length_bytes(reader, fieldname)
-    if raw is None:
-        return None
-    lengths = np.ones(reader.doc_count_all(), dtype=np.float64)
-    lengths[: len(raw)] = _BYTE_LENGTHS[np.frombuffer(raw, dtype=np.uint8)]
-    return lengths
-
-
-_BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dtype=np.float64)
-
-
 def open_index(index_dir: str | os.PathLike | None = None) -> Index:
     """Open an existing index for searching; raise :class:`IndexNotFoundError` if none."""
     path = Path(index_dir) if index_dir is not None else default_index_dir()
     if not path.is_dir():
         raise IndexNotFoundError(f"no index in {path}/")
-    try:
-        # not exists_in(): it opens the index too, reading its schema twice
-        ix = _open_dir(str(path))
-    except EmptyIndexError:
-        raise IndexNotFoundError(f"no index in {path}/") from None
+    ix = open_store(path)
+    if ix is None:
+        raise IndexNotFoundError(f"no index in {path}/")
     return Index(ix, path)
 
 
@@ -218,7 +129,7 @@ class Index:
         self._ix = ix
         self.path = path
         self._searcher = None
-        self._lengths = Lengths(_read_lengths)  # one read per segment, for both scorers
+        self._lengths = Lengths()  # one read per segment, for both scorers
         self._chains_seen: tuple[object, frozenset[str]] | None = None  # (searcher, chains)
 
     def __enter__(self) -> Index:
@@ -235,11 +146,11 @@ class Index:
     def searcher(self):
         """The current Whoosh searcher, refreshed if a newer commit exists."""
         if self._searcher is None:
-            self._searcher = self._ix.searcher(weighting=_BM25F(self._lengths))
+            self._searcher = self._ix.searcher(weighting=BM25F(self._lengths))
         elif not self._searcher.reader().segments():
             # no segments yet: Whoosh cannot refresh the empty reader it gave
             self._searcher.close()
-            self._searcher = self._ix.searcher(weighting=_BM25F(self._lengths))
+            self._searcher = self._ix.searcher(weighting=BM25F(self._lengths))
         else:
             # the refreshed searcher reuses the unchanged segments' readers, so the
             # old one must not be closed
@@ -377,20 +288,7 @@ class Index:
     def _top(self, s, q: wq.Query, window: int, timeout: float | None) -> Ranked:
         """The ``window`` best documents for ``q``: vectorised where the query allows
         (:mod:`search.engine.matching`), otherwise with Whoosh's collector."""
-        started = time.perf_counter()
-        deadline = started + timeout if timeout else None
-        try:
-            return top_documents(s, q, window, self._lengths, deadline=deadline)
-        except Unsupported:
-            pass
-        remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.001)
-        collector = _DeadlineCollector(window, remaining) if remaining else TopCollector(window)
-        partial = False
-        try:
-            s.search_with_collector(q, collector)
-        except TimeLimit:
-            partial = True
-        return Ranked([(r.score, r.docnum) for r in collector.results()], partial)
+        return rank(s, q, window, self._lengths, timeout=timeout)
 
     def _decorate(self, hit: Hit, context: int) -> Hit:
         if not context:
@@ -416,23 +314,6 @@ class Index:
 def _hit(passage: Passage, stored: dict, **scored) -> Hit:
     """A hit for a passage, with the chapeau its stored fields keep for sub-paragraphs."""
     return Hit(**vars(passage), chapeau=stored.get("chapeau", ""), **scored)
-
-
-class _DeadlineCollector(TopCollector):
-    """Whoosh's top-k collector (block-max skipping included) that stops with
-    :class:`TimeLimit` once ``timeout`` seconds have passed; the hits collected so
-    far stay available."""
-
-    def __init__(self, limit: int, timeout: float) -> None:
-        super().__init__(limit=limit)
-        self._deadline = time.perf_counter() + timeout
-        self._count = 0
-
-    def collect(self, sub_docnum: int):
-        self._count += 1
-        if not self._count & 255 and time.perf_counter() > self._deadline:
-            raise TimeLimit
-        return super().collect(sub_docnum)
 
 
 @lru_cache(maxsize=4096)

@@ -39,11 +39,9 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
-from whoosh.index import LockError, create_in, exists_in, open_dir
-from whoosh.util.filelock import FileLock, try_for
-
 from .documents import FORMAT_RANK, READERS, Document, iter_sources, read_document
-from .engine.writing import IndexWriter
+from .engine.storage import LockError, acquire, file_lock, open_or_create
+from .engine.writing import IndexWriter, worker_writer
 from .errors import DocumentError, IndexLockedError, SearchError
 from .index import default_index_dir, make_schema, paragraph_fields
 
@@ -118,10 +116,10 @@ def ingest(
     """
     started = time.perf_counter()
     index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
-    lock = FileLock(str(index_dir / LOCK))
+    lock = file_lock(index_dir / LOCK)
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
-        locked = try_for(lock.acquire, timeout=wait, delay=0.1)
+        locked = acquire(lock, wait)
     except OSError as exc:
         raise SearchError(f"{index_dir}/: cannot write the index ({exc.strerror or exc})") from None
     if not locked:
@@ -204,10 +202,7 @@ class _Run:
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
-        if exists_in(str(index_dir)):
-            self.ix = open_dir(str(index_dir))
-        else:
-            self.ix = create_in(str(index_dir), make_schema())
+        self.ix = open_or_create(index_dir, make_schema())
         self.loaded = _load_manifest(index_dir)
         self.files: dict[str, dict] = copy.deepcopy(self.loaded.get("files", {}))
         if self.loaded.get("generation") != self.ix.latest_generation():
@@ -672,7 +667,7 @@ def _work(conn, index_dir: str, close, lock_fd: int | None) -> None:
         os.close(lock_fd)  # closing, not unlocking: the run keeps its lock
     writer = None
     try:
-        writer = IndexWriter(open_dir(index_dir), _lk=False)
+        writer = worker_writer(index_dir)
         ready: dict[str, list] = {}
         while True:
             msg = conn.recv()

@@ -33,13 +33,10 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import pairwise
 
-from .engine import startup as _startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
+from .engine.phrases import ExactPhrase  # first: Whoosh is imported by the engine
 
 # isort: split
 from whoosh import query as wq
-from whoosh.matching.binary import IntersectionMatcher
-from whoosh.query.spans import Span, SpanQuery, SpanWrappingMatcher
-from whoosh.util import make_binary_tree
 
 from . import symbols
 from .analysis import (
@@ -257,161 +254,6 @@ def parse(text: str) -> Node:
 # --- compilation to Whoosh -------------------------------------------------------
 
 
-class ExactPhrase(SpanQuery):
-    """A phrase whose words must stand at exactly the given relative positions.
-
-    Stop words dropped from the index keep their position gaps, so "the
-    Secretary-General to submit" is secretary@0 general@1 submit@3: a plain Whoosh
-    ``Phrase`` would demand consecutive positions.  ``slop`` allows that many extra
-    positions in total.
-    """
-
-    def __init__(self, fieldname: str, words: list[str], offsets: list[int], slop: int = 0):
-        self.fieldname = fieldname
-        self.words = list(words)
-        self.offsets = list(offsets)
-        self.slop = slop
-        self.qs = [wq.Term(fieldname, w) for w in words]
-
-    def __repr__(self) -> str:
-        return f"ExactPhrase({self.fieldname!r}, {self.words!r}, {self.offsets!r}, {self.slop})"
-
-    def _key(self) -> tuple:
-        return (self.fieldname, tuple(self.words), tuple(self.offsets), self.slop)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ExactPhrase) and self._key() == other._key()
-
-    def __hash__(self) -> int:
-        return hash(self._key())
-
-    def _and_query(self) -> wq.And:
-        return wq.And(self.qs)
-
-    def estimate_size(self, ixreader) -> int:
-        return self._and_query().estimate_size(ixreader)
-
-    def estimate_min_size(self, ixreader) -> int:
-        return self._and_query().estimate_min_size(ixreader)
-
-    def is_leaf(self) -> bool:
-        return False
-
-    def children(self):
-        return self.qs
-
-    def terms(self, phrases: bool = True):
-        for w in self.words:
-            yield (self.fieldname, w)
-
-    def matcher(self, searcher, context=None):
-        reader = searcher.reader()
-        for w in self.words:
-            if (self.fieldname, w) not in reader:
-                return wq.NullQuery().matcher(searcher, context)
-        words = [(q, o) for q, o in zip(self.qs, self.offsets, strict=True) if q.text != STOP_MARK]
-        stops = [o for q, o in zip(self.qs, self.offsets, strict=True) if q.text == STOP_MARK]
-        # the rarest words lead the intersection
-        words.sort(key=lambda item: reader.doc_frequency(self.fieldname, item[0].text))
-        ms = [q.matcher(searcher, context) for q, _ in words]
-        marks = wq.Term(self.fieldname, STOP_MARK).matcher(searcher, context) if stops else None
-        return _ExactPhraseMatcher(ms, [o for _, o in words], self.slop, marks, stops)
-
-
-class _ExactPhraseMatcher(SpanWrappingMatcher):
-    """Documents holding every word of the phrase at its offset.
-
-    The stop mark stands in nearly every document, so it takes no part in the
-    intersection: its positions are read only for documents whose words already
-    line up.
-    """
-
-    def __init__(self, ms, offsets, slop, marks=None, stops=()):
-        self.ms = ms
-        self.offsets = offsets
-        self.slop = slop
-        self.marks = marks
-        self.stops = stops
-        super().__init__(make_binary_tree(IntersectionMatcher, ms) if len(ms) > 1 else ms[0])
-
-    def copy(self):
-        marks = self.marks.copy() if self.marks is not None else None
-        ms = [m.copy() for m in self.ms]
-        return self.__class__(ms, self.offsets, self.slop, marks, self.stops)
-
-    def supports_block_quality(self):
-        # skipping blocks by quality would bypass the position check
-        return False
-
-    def _get_spans(self):
-        return phrase_spans(
-            [[s.start for s in m.spans()] for m in self.ms],
-            self.offsets,
-            self.slop,
-            self._stop_positions if self.stops else None,
-            self.stops,
-        )
-
-    def _stop_positions(self) -> set[int]:
-        marks, docid = self.marks, self.child.id()
-        if marks.is_active() and marks.id() < docid:
-            marks.skip_to(docid)
-        if not marks.is_active() or marks.id() != docid:
-            return set()
-        return {s.start for s in marks.spans()}
-
-
-def phrase_spans(positions, offsets, slop=0, stop_positions=None, stops=()) -> list:
-    """Where a phrase stands in one paragraph: word ``i`` at ``start + offsets[i]``
-    (``positions[i]`` are that word's positions), and, without slop, a stop word at
-    ``start + o`` for each ``o`` in ``stops``; ``stop_positions()`` gives the stop
-    words' positions and is called only when the words line up.
-
-    >>> [s.start for s in phrase_spans([[3, 9], [4, 12]], [0, 1])]
-    [3]
-    >>> phrase_spans([[3], [5]], [0, 2], 0, lambda: {7}, [1])
-    []
-    """
-    if slop:
-        order = sorted(range(len(offsets)), key=offsets.__getitem__)
-        return phrase_starts([set(positions[i]) for i in order], [offsets[i] for i in order], slop)
-    starts: set[int] | None = None
-    for found, offset in zip(positions, offsets, strict=True):
-        shifted = {p - offset for p in found}
-        starts = shifted if starts is None else starts & shifted
-        if not starts:
-            return []
-    if stops and starts:
-        stopped = stop_positions()
-        starts = {st for st in starts if all(st + o in stopped for o in stops)}
-    last = max(offsets)
-    return [Span(start, start + last) for start in sorted(starts)]
-
-
-def phrase_starts(positions: list[set[int]], offsets: list[int], slop: int) -> list:
-    """Spans where word i stands at start + offsets[i] (allowing ``slop`` extra
-    positions in total, in order).
-
-    >>> [s.start for s in phrase_starts([{0, 9}, {1, 10}, {3}], [0, 1, 3], 0)]
-    [0]
-    """
-    found = []
-    for start in sorted(positions[0]):
-        pos, extra = start, 0
-        for i in range(1, len(offsets)):
-            want = start + offsets[i] + extra
-            hit = next(
-                (want + d for d in range(slop - extra + 1) if want + d in positions[i]), None
-            )
-            if hit is None:
-                break
-            extra += hit - want
-            pos = hit
-        else:
-            found.append(Span(start, pos))
-    return found
-
-
 def analyze(chain: str, text: str) -> list[tuple[str, int]]:
     """Terms and positions of ``text`` under an analysis chain (stop words dropped,
     their positions kept)."""
@@ -462,26 +304,6 @@ def _text_query(field: str, chain: str, text: str, slop: int = 0) -> wq.Query | 
         return wq.Term(field, next(iter(items))[0])
     ordered = sorted(items, key=lambda item: item[1])
     return ExactPhrase(field, [t for t, _ in ordered], [o for _, o in ordered])
-
-
-def sequence_starts(toks: list[tuple[str, int]], terms: list[tuple[str, int]]) -> list[int]:
-    """Where ``terms`` (analysed query words with positions) stand in ``toks`` (the
-    analysed text) as an exact phrase: the same words in a row, the same gaps.
-
-    >>> toks = analyze("en", "the Secretary-General to submit and the Secretary-General also submit")
-    >>> sequence_starts(toks, analyze("en", "the Secretary-General to submit"))
-    [0]
-    """
-    n = len(terms)
-    base_q = terms[0][1]
-    return [
-        i
-        for i in range(len(toks) - n + 1)
-        if all(
-            toks[i + k][0] == terms[k][0] and toks[i + k][1] - toks[i][1] == terms[k][1] - base_q
-            for k in range(n)
-        )
-    ]
 
 
 def _filter_query(node: Filter) -> wq.Query:

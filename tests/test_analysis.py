@@ -155,7 +155,8 @@ def _samples():
 def test_fast_index_terms_are_the_chain_s_terms(corpus, path):
     from search.analysis import chain_name, index_analyzer
     from search.documents import read_document
-    from search.index import TextPositions, make_schema
+    from search.engine.codec import TextPositions
+    from search.index import make_schema
 
     doc = read_document(path)
     name = chain_name(doc.lang)

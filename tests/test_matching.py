@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 
 import search
+import search.engine.matching as matching_module
 import search.index as index_module
+from search.engine.codec import ArrayMatcher
 from search.engine.matching import Unsupported, top_documents
-from search.engine.postings import SUMS, ArrayMatcher, Postings, encode_postings
+from search.engine.postings import SUMS, Postings, encode_postings
 
 #: Every query form the engine evaluates; prefixes aside (see below).
 QUERIES = [
@@ -60,7 +62,7 @@ def whoosh_only(monkeypatch):
 
     def run(ix, query, **kwargs):
         with monkeypatch.context() as m:
-            m.setattr(index_module, "top_documents", unsupported)
+            m.setattr(matching_module, "top_documents", unsupported)
             return ix.search(query, **kwargs)
 
     return run
@@ -364,3 +366,12 @@ def test_postings_of_an_unknown_format_are_a_clear_error():
     data = b"UNP0" + encode_postings([1, 2], [1.0, 1.0], [b"", b""])[4:]
     with pytest.raises(search.IndexFormatError, match="another version of unsearch"):
         Postings.from_bytes(data)
+
+
+@pytest.mark.parametrize(
+    "phrase", ['"coopération triangulaire"~1', '"the Secretary-General to submit"']
+)
+def test_a_negated_phrase_runs_on_whoosh_matchers(ix, phrase):
+    # Whoosh asks the phrase's matcher to replace itself once it can skip ahead
+    hits = ix.search(f"-{phrase}", limit=5)
+    assert [h.paragraph for h in hits] == ["T", "PP1", "PP2", "PP3", "OP1"]

@@ -365,13 +365,14 @@ PHRASES = [
 @pytest.mark.parametrize("phrase", PHRASES)
 def test_phrase_hits_are_exactly_the_paragraphs_holding_the_phrase(ix, phrase):
     from search.analysis import chain_name
-    from search.query import analyze, sequence_starts
+    from search.engine.phrases import token_spans
+    from search.query import analyze
 
     expected = set()
     for stored in ix.searcher().all_stored_fields():
         chain = chain_name(stored["lang"])
         terms = analyze(chain, phrase)
-        if terms and sequence_starts(analyze(chain, stored["text"]), terms):
+        if terms and token_spans(analyze(chain, stored["text"]), terms):
             expected.add((stored["symbol"], stored["lang"], stored["paragraph"]))
     got = {(h.symbol, h.lang, h.paragraph) for h in ix.search(f'"{phrase}"', limit=100_000)}
     assert got == expected

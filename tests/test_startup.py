@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 
 def _run(code: str, **env: str) -> dict:
     out = subprocess.run(
@@ -121,7 +123,7 @@ def test_segment_files_read_as_bytesio_reads_without_copying():
     import pickle
     import tempfile
 
-    from search.engine.startup import PEEK_BYTES, _MappedFile, _MapView
+    from search.engine.codec import PEEK_BYTES, _MappedFile, _MapView
 
     objs = [{"text": "x" * n, "n": n} for n in (0, 10, PEEK_BYTES, 3 * PEEK_BYTES)]
     data = b"head\nline two\n" + b"".join(pickle.dumps(o, -1) for o in objs)
@@ -176,3 +178,67 @@ print(json.dumps({"code": code, "loaded": loaded}))
         UNSEARCH_INDEX=str(sample_index),
     )
     assert got == {"code": 0, "loaded": []}
+
+
+#: Every module of the package that imports Whoosh, directly or through another.
+WHOOSH_USERS = [
+    "search.analysis",
+    "search.query",
+    "search.hits",
+    "search.index",
+    "search.ingestion",
+    "search.engine.codec",
+    "search.engine.matching",
+    "search.engine.phrases",
+    "search.engine.scoring",
+    "search.engine.storage",
+    "search.engine.writing",
+]
+
+
+@pytest.mark.parametrize("module", WHOOSH_USERS)
+def test_whoosh_starts_without_its_extra_modules_whichever_module_comes_first(module):
+    got = _run(
+        f"""
+import json, sys
+import {module}
+import whoosh.compat, whoosh.filedb.compound, whoosh.filedb.structfile
+print(json.dumps({{
+    "loaded": [m for m in ("urllib.request", "asyncio", "whoosh.lang.morph_en") if m in sys.modules],
+    "urlretrieve": whoosh.compat.urlretrieve.__module__,
+    "bufferfile": whoosh.filedb.compound.BufferFile is whoosh.filedb.structfile.BufferFile,
+}}))
+"""
+    )
+    assert got == {"loaded": [], "urlretrieve": "search.engine.startup", "bufferfile": True}
+
+
+def test_the_posting_format_is_read_without_whoosh():
+    got = _run(
+        """
+import json, sys
+from search.engine.postings import Postings, encode_postings
+p = Postings.from_bytes(encode_postings([3, 7], [1.0, 2.0], [b"a", b"bc"]))
+print(json.dumps({
+    "ids": p.ids.tolist(),
+    "whoosh": sorted(m for m in sys.modules if m.split(".")[0] == "whoosh"),
+}))
+"""
+    )
+    assert got == {"ids": [3, 7], "whoosh": []}
+
+
+def test_segment_files_are_read_through_the_memory_map(sample_index):
+    got = _run(
+        """
+import json
+import search
+from search.engine.codec import _MappedFile
+with search.open_index() as ix:
+    reader = ix.searcher().reader().leaf_readers()[0][0]
+    files = [reader._terms._postfile, reader._terms._tindex.dbfile]
+    print(json.dumps({"mapped": [isinstance(f, _MappedFile) for f in files]}))
+""",
+        UNSEARCH_INDEX=str(sample_index),
+    )
+    assert got == {"mapped": [True, True]}

@@ -1,9 +1,8 @@
 """Matching: run a compiled query over the index's array postings, vectorised.
 
-Whoosh's matchers score one posting at a time in Python (about 3 µs each), so a
-word or a pair found in 300,000 paragraphs cost a second.  Here each term's
-postings are read as numpy arrays (see :mod:`search.engine.postings`), scored with
-Whoosh's BM25F formula for all documents at once, and combined by the query's
+Each term's postings are read as numpy arrays (see :mod:`search.engine.postings`),
+scored with Whoosh's BM25F formula for all documents at once (Whoosh's matchers
+score one posting at a time in Python), and combined by the query's
 structure: ``And`` intersects, ``Or`` unites and adds, ``AndNot`` subtracts, a
 prefix or a range unites its terms.  An exact phrase first becomes the
 intersection of its words, ranked like Whoosh ranks it (by its words' scores);
@@ -14,7 +13,7 @@ number); prefixes aside on indexes of under 5,000 paragraphs, where Whoosh gives
 every prefix hit 1.0 and this module, as Whoosh does on larger ones, the scores
 of the words matched.
 
-A query this module does not know raises :class:`Unsupported`, and the caller
+A query this module does not know raises :class:`Unsupported`, and :func:`rank`
 runs it with Whoosh's matchers instead.
 """
 
@@ -25,11 +24,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
+
+# isort: split
 from whoosh import query as wq
+from whoosh.collectors import TimeLimit, TopCollector
 
 from ..analysis import STOP_MARK
-from ..query import ExactPhrase, phrase_spans
-from .postings import ArrayCodec, Postings, TermTable, intersect
+from .codec import ArrayCodec, TermTable
+from .phrases import ExactPhrase, phrase_spans
+from .postings import Postings, intersect
+from .scoring import BM25F, Lengths
 
 _EMPTY_DOCS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
@@ -99,28 +105,41 @@ class Ranked:
     partial: bool = False
 
 
-class Lengths:
-    """Paragraph lengths (in words) per segment and field, as BM25F reads them,
-    kept across searches: segments never change once written."""
+def rank(searcher, q: wq.Query, limit: int, lengths: Lengths, *, timeout=None) -> Ranked:
+    """The ``limit`` best documents for ``q``: vectorised (:func:`top_documents`)
+    where the query allows, otherwise with Whoosh's matchers and collector, which
+    give the same hits.  With a ``timeout`` (seconds), a search that runs out of
+    time returns the best hits found so far, flagged ``partial``."""
+    deadline = time.perf_counter() + timeout if timeout else None
+    try:
+        return top_documents(searcher, q, limit, lengths, deadline=deadline)
+    except Unsupported:
+        pass
+    remaining = None if deadline is None else max(deadline - time.perf_counter(), 0.001)
+    collector = _DeadlineCollector(limit, remaining) if remaining else TopCollector(limit)
+    partial = False
+    try:
+        searcher.search_with_collector(q, collector)
+    except TimeLimit:
+        partial = True
+    return Ranked([(r.score, r.docnum) for r in collector.results()], partial)
 
-    def __init__(self, read: Callable) -> None:
-        self._read = read
-        self._cache: dict[tuple[str, str], np.ndarray | None] = {}
-        self._lists: dict[tuple[str, str], list[float] | None] = {}
 
-    def get(self, reader, fieldname: str) -> np.ndarray | None:
-        key = (reader.segment().segment_id(), fieldname)
-        if key not in self._cache:
-            self._cache[key] = self._read(reader, fieldname)
-        return self._cache[key]
+class _DeadlineCollector(TopCollector):
+    """Whoosh's top-k collector (block-max skipping included) that stops with
+    :class:`TimeLimit` once ``timeout`` seconds have passed; the hits collected so
+    far stay available."""
 
-    def listed(self, reader, fieldname: str) -> list[float] | None:
-        """The same lengths as a list, for scoring one document at a time."""
-        key = (reader.segment().segment_id(), fieldname)
-        if key not in self._lists:
-            lengths = self.get(reader, fieldname)
-            self._lists[key] = None if lengths is None else lengths.tolist()
-        return self._lists[key]
+    def __init__(self, limit: int, timeout: float) -> None:
+        super().__init__(limit=limit)
+        self._deadline = time.perf_counter() + timeout
+        self._count = 0
+
+    def collect(self, sub_docnum: int):
+        self._count += 1
+        if not self._count & 255 and time.perf_counter() > self._deadline:
+            raise TimeLimit
+        return super().collect(sub_docnum)
 
 
 def top_documents(
@@ -132,11 +151,10 @@ def top_documents(
     deadline: float | None = None,
 ) -> Ranked:
     """The ``limit`` best documents for ``q`` (a query from :mod:`search.query`),
-    scored with the searcher's BM25F.  With a ``deadline`` (a ``time.perf_counter``
+    scored with the searcher's :class:`~search.engine.scoring.BM25F`.  With a ``deadline`` (a ``time.perf_counter``
     value), a search past it returns the best hits found so far (at least one, where
     there is one), flagged ``partial``."""
-    weighting = searcher.weighting
-    if not hasattr(weighting, "B") or not hasattr(weighting, "K1"):
+    if not isinstance(searcher.weighting, BM25F):
         raise Unsupported("only BM25F is vectorised")
     docs, scores, owners = [], [], []
     segments = []
@@ -255,8 +273,7 @@ class _Segment:
         if not isinstance(self.reader.codec(), ArrayCodec) or entry[1] is None:
             raise Unsupported("postings not written by unsearch's codec")
         fmt = self.searcher.schema[fieldname].format
-        postfile = self.reader._terms._postfile
-        return Postings(postfile, entry[1], fmt.fixed_value_size() == 0)
+        return self._terms.postings(entry[1], fmt.fixed_value_size() == 0)
 
     def _live(self, postings: Postings) -> np.ndarray | None:
         """Indexes of the postings of documents not deleted (None: all are live)."""
@@ -333,15 +350,10 @@ class _Segment:
         lengths = self.lengths.get(self.reader, fieldname)
         if lengths is None:
             raise Unsupported("no field lengths")
-        w = self.weighting
-        B = w._field_B.get(fieldname, w.B)
-        K1 = w.K1
-        idf = self.searcher.idf(fieldname, text)
         avgfl = self.averages.get(fieldname)
         if avgfl is None:
             avgfl = self.averages[fieldname] = self.searcher.avg_field_length(fieldname) or 1
-        fl = lengths[docs]
-        return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+        return self.weighting.bm25f(self.searcher, fieldname, text, weights, lengths[docs], avgfl)
 
     # -- combinations -------------------------------------------------------------
 
@@ -435,7 +447,7 @@ class _Segment:
         matches = self.conjunction([(k, make(w)) for k, (w, _) in enumerate(words)])
         if not len(matches.docs):
             return _NONE
-        fmt = self.searcher.schema[q.fieldname].format
+        decode = self.searcher.schema[q.fieldname].format.decode_positions
         distinct = list(dict.fromkeys(word for word, _ in words))
         which = [distinct.index(word) for word, _ in words]
         offsets = [offset for _, offset in words]
@@ -450,7 +462,6 @@ class _Segment:
                 found, at = marks.find(docs[order])
                 marked = dict(zip(order[found].tolist(), at.tolist(), strict=True))
             ok = np.zeros(len(docs), dtype=bool)
-            decode = fmt.decode_positions
             for j, here in enumerate(zip(*values, strict=True)):
                 decoded = [decode(v) for v in here]
 

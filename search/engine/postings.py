@@ -1,20 +1,14 @@
-"""Posting lists laid out for vectorised reading: a Whoosh codec.
+"""The posting list byte format: numpy and the standard library only.
 
-Whoosh's own codec pickles each block of 128 postings as a tuple of Python ints,
-floats and position strings; decoding costs about 0.4 µs a posting, so merely
-reading the 300,000 postings of a common word took longer than a query may.
-:class:`ArrayCodec` keeps Whoosh's term dictionary, segments and files and
-changes only how one term's postings are written: document numbers (as gaps) and
-weights (term frequencies) as two plain arrays of the narrowest integers that hold
-them, which numpy reads as fast as memory copies, and the position values as they
-are, found by the weights (which count a posting's positions) or by a table of
-where each ends, so that a phrase reads the positions of the documents it checks
-and nothing else.  Lists of several segments merge into one
-(:func:`merge_postings`) by joining these pieces.  :class:`TermTable` looks terms
-up in Whoosh's term dictionary without Whoosh's layers of calls.
-
-Whoosh's matchers still work on these postings (:class:`ArrayMatcher`), so every
-query Whoosh can run, runs; :mod:`search.engine.matching` reads the arrays directly.
+One term's postings in one segment are written as document numbers (as gaps)
+and weights (term frequencies) in two plain arrays of the narrowest integers
+that hold them, which numpy reads as fast as memory copies, and the position
+values as they are, found by the weights (which count a posting's positions) or
+by a table of where each ends, so that a phrase reads the positions of the
+documents it checks and nothing else (:func:`encode_postings`, :class:`Postings`).
+Lists of several segments merge into one (:func:`merge_postings`) by joining
+these pieces.  :mod:`search.engine.codec` stores these bytes in Whoosh's segment
+files; nothing here knows Whoosh.
 """
 
 from __future__ import annotations
@@ -22,15 +16,11 @@ from __future__ import annotations
 import struct
 import sys
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from functools import cache
 from itertools import accumulate, pairwise
 
 import numpy as np
-from whoosh import columns
-from whoosh.codec import whoosh3
-from whoosh.matching import LeafMatcher, NullMatcher, ReadTooFar
-from whoosh.system import emptybytes
 
 from ..errors import IndexFormatError
 
@@ -54,210 +44,6 @@ _SMALL_LIST = 48
 _ARRAY_CODES = {1: "B", 2: "H", 4: "I"}
 _END = struct.Struct("<I")
 _ENDS = struct.Struct("<II")
-
-
-class ArrayCodec(whoosh3.W3Codec):
-    """Whoosh's W3 codec with array posting lists (see the module docstring)."""
-
-    def postings_writer(self, dbfile, byteids=False):
-        if byteids:  # term vectors keep Whoosh's format; unsearch stores none
-            return super().postings_writer(dbfile, byteids=byteids)
-        return ArrayPostingsWriter(dbfile)
-
-    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
-        if terminfo.is_inlined():
-            return super().postings_reader(dbfile, terminfo, format_, term, scorer)
-        offset, _length = terminfo.extent()
-        postings = Postings(dbfile, offset, format_.fixed_value_size() == 0)
-        return ArrayMatcher(postings, format_, term=term, scorer=scorer)
-
-
-#: A term's entry in a W3 term dictionary: flags, weight, document frequency, ...
-_TERMINFO = struct.Struct("!BfIBBfII")
-_OFFSET = struct.Struct("!Q")
-_EXTENT_LENGTH = struct.Struct("!I")
-# the ordered hash file's slot (hash, item position) and item lengths (key, value)
-_SLOT = struct.Struct("!Iq")
-_ITEM = struct.Struct("!ii")
-_FIELD_NUMBER = struct.Struct("!H")
-
-
-class TermTable:
-    """One segment's term dictionary, looked up directly.
-
-    Whoosh's reader goes through five calls and a generator per lookup (about
-    5 µs); this probes the same hash table in the segment's memory map (about
-    1.5 µs), and answers at once for a field without a term in the segment.
-    ``reader`` is a segment reader of the W3 codec.
-    """
-
-    __slots__ = ("_buf", "_fieldmap", "_hash", "_tables", "_tindex")
-
-    def __init__(self, reader) -> None:
-        terms = reader._terms
-        self._fieldmap: dict[str, int] = terms._fieldmap
-        tindex = self._tindex = terms._tindex
-        self._tables = tindex.tables
-        self._hash = tindex.hashfn
-        self._buf = getattr(tindex.dbfile, "_buf", None)  # unsearch's mapped files
-
-    def has_field(self, fieldname: str) -> bool:
-        """Whether the segment holds any term of the field."""
-        return fieldname in self._fieldmap
-
-    def lookup(self, fieldname: str, tbytes: bytes) -> tuple[int, int | None] | None:
-        """The term's document frequency and the offset of its postings (None where
-        Whoosh inlined them in the dictionary), or None if the segment lacks it."""
-        data = self._find(fieldname, tbytes)
-        if data is None:
-            return None
-        inlined, _weight, frequency, *_ = _TERMINFO.unpack_from(data)
-        if inlined:  # the postings are pickled in the dictionary
-            return frequency, None
-        return frequency, _OFFSET.unpack_from(data, _TERMINFO.size)[0]
-
-    def _find(self, fieldname: str, tbytes: bytes):
-        fnum = self._fieldmap.get(fieldname)
-        if fnum is None:
-            return None
-        key = _FIELD_NUMBER.pack(fnum) + tbytes
-        buf = self._buf
-        if buf is None:
-            try:
-                pos, length = self._tindex.range_for_key(key)
-            except KeyError:
-                return None
-            return self._tindex.dbfile.get(pos, length)
-        # the probe of whoosh.filedb.filetables.HashReader.ranges_for_key
-        keyhash = self._hash(key)
-        start, nslots = self._tables[keyhash & 255]
-        if not nslots:
-            return None
-        end = start + nslots * _SLOT.size
-        slot = start + ((keyhash >> 8) % nslots) * _SLOT.size
-        for _ in range(nslots):
-            slothash, itempos = _SLOT.unpack_from(buf, slot)
-            if not itempos:
-                return None
-            if slothash == keyhash:
-                keylen, datalen = _ITEM.unpack_from(buf, itempos)
-                at = itempos + _ITEM.size
-                if keylen == len(key) and buf[at : at + keylen] == key:
-                    return buf[at + keylen : at + keylen + datalen]
-            slot += _SLOT.size
-            if slot == end:
-                slot = start
-        return None
-
-
-def length_bytes(reader, fieldname: str) -> bytes | None:
-    """A segment's paragraph lengths in the field, one byte per document (Whoosh's
-    ``length_to_byte``), or None where the segment keeps none."""
-    # whoosh-reloaded 2.7 W3 codec: a NumericColumn("B") of length bytes per document
-    try:
-        column = reader._perdoc._cached_reader(f"_{fieldname}_len", whoosh3.LENGTHS_COLUMN)
-        return column._dbfile.get(column._basepos, column._count)
-    except (AttributeError, OSError):
-        return None
-
-
-def stored_records(reader):
-    """A segment's stored fields, document by document, as the compressed pickles
-    the W3 codec keeps (b"" for a document without any), for :func:`add_stored_record`."""
-    column = reader._perdoc._cached_reader("_stored", whoosh3.STORED_COLUMN)
-    raw = column._child  # CompressedBytesColumn under PickleColumn
-    read = columns.VarBytesColumn.Reader.__getitem__
-    for docnum in range(reader.doc_count_all()):
-        yield read(raw, docnum)
-
-
-def add_stored_record(perdocwriter, record: bytes) -> None:
-    """Store a record of :func:`stored_records` for the document being written,
-    without unpickling and compressing it again."""
-    if record:
-        writer = perdocwriter._colwriters["_stored"]._child
-        columns.VarBytesColumn.Writer.add(writer, perdocwriter._docnum, record)
-
-
-def make_codec() -> ArrayCodec:
-    """The codec unsearch writes its segments with."""
-    return ArrayCodec()
-
-
-class ArrayPostingsWriter:
-    """Collects one term's postings and writes them as arrays when the term ends.
-
-    Implements the interface Whoosh's field writer calls (``start_postings``,
-    ``add_posting``, ``finish_postings``) and the block statistics that
-    :class:`whoosh.codec.whoosh3.W3TermInfo` reads.
-    """
-
-    def __init__(self, postfile) -> None:
-        self._postfile = postfile
-        self._terminfo = None
-        self._reset()
-
-    def _reset(self) -> None:
-        self._ids: list[int] = []
-        self._weights: list[float] = []
-        self._values: list[bytes] = []
-        self._minlength = None
-        self._maxlength = 0
-
-    def written(self) -> bool:
-        return False
-
-    def start_postings(self, format_, terminfo) -> None:
-        self._terminfo = terminfo
-        self._reset()
-
-    def add_posting(self, id_, weight, vbytes, length=None) -> None:
-        self._ids.append(id_)
-        self._weights.append(weight)
-        self._values.append(vbytes or emptybytes)
-        if length:
-            if self._minlength is None or length < self._minlength:
-                self._minlength = length
-            if length > self._maxlength:
-                self._maxlength = length
-
-    def add_postings(self, ids: list, weights: list, values: list, lengths: list | None) -> None:
-        """Add a term's postings at once (``lengths``: of their documents, or None)."""
-        self._ids, self._weights = ids, weights
-        self._values = [v or emptybytes for v in values] if None in values else values
-        if lengths:
-            known = [n for n in lengths if n]
-            if known:
-                self._minlength, self._maxlength = min(known), max(known)
-
-    def finish_postings(self):
-        terminfo = self._terminfo
-        terminfo.add_block(self)
-        postfile = self._postfile
-        start = postfile.tell()
-        postfile.write(encode_postings(self._ids, self._weights, self._values))
-        terminfo.set_extent(start, postfile.tell() - start)
-        self._terminfo = None
-        return terminfo
-
-    # block statistics, read by W3TermInfo.add_block
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def min_id(self) -> int:
-        return self._ids[0]
-
-    def max_id(self) -> int:
-        return self._ids[-1]
-
-    def min_length(self):
-        return self._minlength
-
-    def max_length(self) -> int:
-        return self._maxlength
-
-    def max_weight(self) -> float:
-        return max(self._weights)
 
 
 def encode_postings(ids, weights, values) -> bytes:
@@ -319,7 +105,7 @@ def _table_size(valued: int, kind: int, count: int) -> int:
 
 
 def _assemble(head: tuple, *parts: bytes) -> bytes:
-    return emptybytes.join([MAGIC, _HEADER.pack(*head), *parts])
+    return b"".join([MAGIC, _HEADER.pack(*head), *parts])
 
 
 def merge_postings(parts: list[tuple[bytes, int]]) -> bytes:
@@ -508,29 +294,6 @@ def _weights_size(kind: int, count: int) -> int:
     return {_ALL_ONE: 0, _CONSTANT: 4, _SMALL: count, _FLOAT: 4 * count}[kind]
 
 
-def entry_extent(entry: bytes) -> tuple[int, int]:
-    """Where the postings of a W3 term dictionary entry are: offset and length."""
-    if entry[0]:
-        raise IndexFormatError("a term's postings are inlined, which unsearch never writes")
-    offset = _OFFSET.unpack_from(entry, _TERMINFO.size)[0]
-    return offset, _EXTENT_LENGTH.unpack_from(entry, _TERMINFO.size + _OFFSET.size)[0]
-
-
-def merge_terminfo(entries: list[tuple[bytes, int]], offset: int, length: int) -> bytes:
-    """The W3 term dictionary entry of a term merged from ``(entry, base)`` pairs
-    (see :func:`merge_postings`) whose postings are at ``offset``, ``length``."""
-    rows = [(_TERMINFO.unpack_from(entry), base) for entry, base in entries]
-    weight = sum(row[1] for row, _ in rows)
-    frequency = sum(row[2] for row, _ in rows)
-    minlength = min(row[3] for row, _ in rows)
-    maxlength = max(row[4] for row, _ in rows)
-    maxweight = max(row[5] for row, _ in rows)
-    minid = rows[0][0][6] + rows[0][1]
-    maxid = rows[-1][0][7] + rows[-1][1]
-    row = (0, weight, frequency, minlength, maxlength, maxweight, minid, maxid)
-    return _TERMINFO.pack(*row) + _OFFSET.pack(offset) + _EXTENT_LENGTH.pack(length)
-
-
 def _width(widest: int) -> int:
     return 1 if widest < 1 << 8 else 2 if widest < 1 << 16 else 4
 
@@ -577,15 +340,9 @@ def _little(a: array) -> bytes:
     return a.tobytes()
 
 
-class _Bytes:
-    """A bytes object as a Whoosh file held in memory: its ``_buf``."""
-
-    def __init__(self, data: bytes) -> None:
-        self._buf = data
-
-
 class _Reads:
-    """Slices of a Whoosh file that is not held in memory, each read on demand."""
+    """Slices of a file that is not held in memory (anything with Whoosh's
+    ``get(offset, length)``), each read on demand."""
 
     def __init__(self, dbfile) -> None:
         self._get = dbfile.get
@@ -594,6 +351,7 @@ class _Reads:
         return self._get(part.start, part.stop - part.start)
 
 
+_BUFFERS = (bytes, bytearray, memoryview)
 _NO_INDEXES = np.zeros(0, dtype=np.int64)
 #: Up to this many documents, :meth:`Postings.find` looks them up one by one.
 _FEW = 8
@@ -631,10 +389,11 @@ def intersect(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 class Postings:
-    """One term's postings in one segment, read from ``dbfile`` at ``offset``:
-    ``ids`` and ``weights`` as numpy arrays, encoded position values by posting
-    index.  Only what is used is read: weights on first use, positions by posting.
-    A memory-mapped file is sliced directly, not through Whoosh's ``get``."""
+    """One term's postings, read at ``offset`` in ``source``: ``ids`` and
+    ``weights`` as numpy arrays, encoded position values by posting index.  Only
+    what is used is read: weights on first use, positions by posting.  ``source``
+    is a buffer (bytes, a memory map), sliced directly, or a file read with
+    ``get(offset, length)``."""
 
     __slots__ = (
         "_blocks",
@@ -656,9 +415,8 @@ class Postings:
         "count",
     )
 
-    def __init__(self, dbfile, offset: int, no_values: bool = False) -> None:
-        buf = getattr(dbfile, "_buf", None)  # unsearch's mapped files, Whoosh's buffers
-        buf = self._buf = _Reads(dbfile) if buf is None else buf
+    def __init__(self, source, offset: int, no_values: bool = False) -> None:
+        buf = self._buf = source if isinstance(source, _BUFFERS) else _Reads(source)
         head = bytes(buf[offset : offset + 4 + _HEADER.size])
         if head[:4] != MAGIC:
             raise IndexFormatError(
@@ -735,7 +493,7 @@ class Postings:
         """The document numbers of skip blocks ``blocks`` (ascending) as the rows of
         a matrix, the last row padded past every document (kept for :meth:`_block`)."""
         width, last, buf, at = self._width, self.count - 1, self._buf, self._gaps_at
-        raw = emptybytes.join(
+        raw = b"".join(
             [
                 buf[
                     at + width * b * SKIP : at + width * (b * SKIP + min(SKIP - 1, last - b * SKIP))
@@ -781,7 +539,7 @@ class Postings:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Postings:
-        return cls(_Bytes(data), 0)
+        return cls(data, 0)
 
     @property
     def weights(self) -> np.ndarray:
@@ -803,7 +561,7 @@ class Postings:
         dtype = "u1" if kind == _SMALL else "<f4"
         if len(idx) > _FEW_WEIGHTS:  # one view of them all, indexed in numpy
             return np.frombuffer(buf[at : at + size * count], dtype=dtype)[idx].astype(np.float64)
-        raw = emptybytes.join([buf[at + size * i : at + size * i + size] for i in idx.tolist()])
+        raw = b"".join([buf[at + size * i : at + size * i + size] for i in idx.tolist()])
         return np.frombuffer(raw, dtype=dtype).astype(np.float64)
 
     def value(self, i: int) -> bytes:
@@ -811,7 +569,7 @@ class Postings:
         at = self._ends_at
         if at is None:
             if self._valued != _IMPLIED:
-                return emptybytes
+                return b""
             start, n = self._span(i)
             at = self._values_at + PER_WEIGHT * start
             return bytes(self._buf[at : at + PER_WEIGHT * n])
@@ -842,72 +600,3 @@ class Postings:
         """The encoded values of postings ``idx``."""
         value = self.value
         return [value(i) for i in idx]
-
-
-class ArrayMatcher(LeafMatcher):
-    """Whoosh's matcher interface over :class:`Postings`."""
-
-    def __init__(self, postings: Postings, format_, term=None, scorer=None, i: int = 0):
-        self.postings = postings
-        self.format = format_
-        self._term = term
-        self.scorer = scorer
-        self._i = i
-        self._id_list: list[int] | None = None
-        self._no_values = format_.fixed_value_size() == 0
-
-    @property
-    def _ids(self) -> list[int]:
-        if self._id_list is None:
-            self._id_list = self.postings.ids.tolist()
-        return self._id_list
-
-    def copy(self):
-        return ArrayMatcher(self.postings, self.format, self._term, self.scorer, self._i)
-
-    def replace(self, minquality=0):
-        return self if self.is_active() else NullMatcher()
-
-    def is_active(self) -> bool:
-        return self._i < self.postings.count
-
-    def reset(self) -> None:
-        self._i = 0
-
-    def id(self) -> int:
-        return self._ids[self._i]
-
-    def all_ids(self):
-        return iter(self._ids[self._i :])
-
-    def weight(self) -> float:
-        return float(self.postings.weights[self._i])
-
-    def value(self):
-        return None if self._no_values else self.postings.value(self._i)
-
-    def all_values(self):
-        for i in range(self._i, self.postings.count):
-            yield None if self._no_values else self.postings.value(i)
-
-    def next(self) -> bool:
-        self._i += 1
-        return False
-
-    def skip_to(self, targetid) -> None:
-        if not self.is_active():
-            raise ReadTooFar
-        self._i = bisect_left(self._ids, targetid, self._i)
-
-    def supports_block_quality(self) -> bool:
-        # one list, no blocks to skip; the vectorised engine does the pruning
-        return False
-
-    def block_min_id(self) -> int:
-        return self._ids[self._i]
-
-    def block_max_id(self) -> int:
-        return self._ids[-1]
-
-    def block_max_weight(self) -> float:
-        return float(self.postings.weights.max())

@@ -1,9 +1,8 @@
 """Writing the index: Whoosh's segment writer, made cheaper for unsearch's terms.
 
-Whoosh's writer keeps a segment's postings in a pool that, once bigger than its
-memory limit, is sorted and spilled to disk in runs, then merged back (a pickle
-dump and load per posting) before the segment's posting lists are written.
-:class:`IndexWriter` keeps the postings in memory grouped by term, and when they
+Whoosh's writer pools a segment's postings, spilling sorted runs to disk and
+merging them back before it writes the posting lists.  :class:`IndexWriter`
+keeps the postings in memory grouped by term, and when they
 grow past :data:`SEGMENT_MB` it writes the segment and starts a new one; at commit
 every segment it wrote goes into the index's table of contents in one commit, so
 a writer that fails or is killed leaves the last commit as it was (the files of
@@ -19,35 +18,39 @@ import contextlib
 import heapq
 from itertools import groupby
 from operator import itemgetter
+from pathlib import Path
 
+from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
+
+# isort: split
 from whoosh import fields
 from whoosh.codec.whoosh3 import W3FieldWriter
+from whoosh.index import open_dir
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
-from whoosh.util.numeric import byte_to_length
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
-from .postings import (
+from .codec import (
+    BYTE_LENGTHS,
     ArrayCodec,
     ArrayPostingsWriter,
     add_stored_record,
     entry_extent,
     length_bytes,
     make_codec,
-    merge_postings,
     merge_terminfo,
     stored_records,
 )
+from .postings import merge_postings
 
 #: A segment is written, and a new one started, once its postings take about this
 #: much memory.  Bigger segments make fewer segments to search.
 SEGMENT_MB = 768
 
 #: An ingest that wrote at least this many segments merges them into one before it
-#: commits: a search looks each of its words up in every segment, so the 13 segments
-#: of a million paragraphs cost 13 times the lookups of one.  The one to three
+#: commits: a search looks each of its words up in every segment.  The one to three
 #: segments of an ingest in one or two processes (a worker's, the run's) cost
-#: little, less than a merge costs the ingest (about 50 µs a paragraph).
+#: less than a merge costs the ingest.
 MERGE_AT = 4
 
 #: Segments with fewer documents than this are merged at commit by Whoosh's
@@ -333,15 +336,19 @@ class IndexWriter(SegmentWriter):
         super()._finish()
 
 
+def worker_writer(index_dir: str | Path) -> IndexWriter:
+    """A writer for a worker process of an ingest: it takes no lock (the ingest
+    holds it) and :meth:`~IndexWriter.finish` returns its segments, uncommitted,
+    for the ingest's writer to commit (:meth:`~IndexWriter.add_segments`)."""
+    return IndexWriter(open_dir(str(index_dir)), _lk=False)
+
+
 def _mergeable(schema: fields.Schema, segments) -> bool:
     """Whether :class:`_Merge` can merge the segments: unsearch's postings, no
     deleted documents, no term vectors or columns."""
     if any(field.vector or field.column_type for field in schema):
         return False
     return all(isinstance(s.codec(), ArrayCodec) and not s.has_deletions() for s in segments)
-
-
-_BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
 
 
 class _Merge:
@@ -369,7 +376,7 @@ class _Merge:
                 add_stored_record(pdw, record)
                 for name, field, raw in lengths:
                     if docnum < len(raw) and raw[docnum]:
-                        pdw.add_field(name, field, None, _BYTE_TO_LENGTH[raw[docnum]])
+                        pdw.add_field(name, field, None, BYTE_LENGTHS[raw[docnum]])
                 pdw.finish_doc()
                 writer.docnum += 1
         writer._added = True

@@ -1,0 +1,509 @@
+"""Whoosh's codec for unsearch: its segment files holding array posting lists.
+
+:class:`ArrayCodec` keeps Whoosh's W3 term dictionary, segments and files, and
+changes how one term's postings are written (:mod:`search.engine.postings`) and
+how a segment's files are read: through views that share the memory map of the
+segment (:class:`_MappedFile`), not copies of each file.  :class:`TermTable`
+looks terms up in the term dictionary without Whoosh's layers of calls;
+:class:`ArrayMatcher` lets Whoosh's matchers run on the arrays;
+:class:`TextPositions` is the postings format of text fields.  Everything here
+reads Whoosh's internals (private attributes of its readers and writers, the
+byte layout of its term dictionary): it is the code to check on a Whoosh upgrade.
+"""
+
+from __future__ import annotations
+
+import struct
+from bisect import bisect_left
+from io import RawIOBase
+
+from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
+
+# isort: split
+from whoosh import columns, fields, formats
+from whoosh.codec import whoosh3
+from whoosh.filedb.compound import CompoundStorage
+from whoosh.filedb.filestore import OverlayStorage
+from whoosh.filedb.structfile import BufferFile
+from whoosh.matching import LeafMatcher, NullMatcher, ReadTooFar
+from whoosh.util.numeric import byte_to_length
+
+from ..analysis import PAIR_MARK, STOP_MARK, WORD_MARK, index_positions
+from ..errors import IndexFormatError
+from .postings import Postings, encode_postings, pack_positions, unpack_positions
+
+
+class ArrayCodec(whoosh3.W3Codec):
+    """Whoosh's W3 codec with array posting lists (see the module docstring)."""
+
+    def postings_writer(self, dbfile, byteids=False):
+        if byteids:  # term vectors keep Whoosh's format; unsearch stores none
+            return super().postings_writer(dbfile, byteids=byteids)
+        return ArrayPostingsWriter(dbfile)
+
+    def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
+        if terminfo.is_inlined():
+            return super().postings_reader(dbfile, terminfo, format_, term, scorer)
+        offset, _length = terminfo.extent()
+        postings = Postings(_source(dbfile), offset, format_.fixed_value_size() == 0)
+        return ArrayMatcher(postings, format_, term=term, scorer=scorer)
+
+    def terms_reader(self, storage, segment):
+        return super().terms_reader(_mapped(storage), segment)
+
+    def per_document_reader(self, storage, segment):
+        return super().per_document_reader(_mapped(storage), segment)
+
+
+#: A term's entry in a W3 term dictionary: flags, weight, document frequency, ...
+_TERMINFO = struct.Struct("!BfIBBfII")
+_OFFSET = struct.Struct("!Q")
+_EXTENT_LENGTH = struct.Struct("!I")
+# the ordered hash file's slot (hash, item position) and item lengths (key, value)
+_SLOT = struct.Struct("!Iq")
+_ITEM = struct.Struct("!ii")
+_FIELD_NUMBER = struct.Struct("!H")
+
+
+class TermTable:
+    """One segment's term dictionary, looked up directly: the hash table Whoosh's
+    reader probes (through five calls and a generator per lookup), probed in the
+    segment's memory map; a field without a term in the segment answers at once.
+    ``reader`` is a segment reader of the W3 codec.
+    """
+
+    __slots__ = ("_buf", "_fieldmap", "_hash", "_postfile", "_tables", "_tindex")
+
+    def __init__(self, reader) -> None:
+        terms = reader._terms
+        self._fieldmap: dict[str, int] = terms._fieldmap
+        tindex = self._tindex = terms._tindex
+        self._tables = tindex.tables
+        self._hash = tindex.hashfn
+        self._buf = _buffer(tindex.dbfile)
+        self._postfile = _source(terms._postfile)
+
+    def has_field(self, fieldname: str) -> bool:
+        """Whether the segment holds any term of the field."""
+        return fieldname in self._fieldmap
+
+    def lookup(self, fieldname: str, tbytes: bytes) -> tuple[int, int | None] | None:
+        """The term's document frequency and the offset of its postings (None where
+        Whoosh inlined them in the dictionary), or None if the segment lacks it."""
+        data = self._find(fieldname, tbytes)
+        if data is None:
+            return None
+        inlined, _weight, frequency, *_ = _TERMINFO.unpack_from(data)
+        if inlined:  # the postings are pickled in the dictionary
+            return frequency, None
+        return frequency, _OFFSET.unpack_from(data, _TERMINFO.size)[0]
+
+    def postings(self, offset: int, no_values: bool = False) -> Postings:
+        """The postings at ``offset`` of the segment's postings file (from :meth:`lookup`)."""
+        return Postings(self._postfile, offset, no_values)
+
+    def _find(self, fieldname: str, tbytes: bytes):
+        fnum = self._fieldmap.get(fieldname)
+        if fnum is None:
+            return None
+        key = _FIELD_NUMBER.pack(fnum) + tbytes
+        buf = self._buf
+        if buf is None:
+            try:
+                pos, length = self._tindex.range_for_key(key)
+            except KeyError:
+                return None
+            return self._tindex.dbfile.get(pos, length)
+        # the probe of whoosh.filedb.filetables.HashReader.ranges_for_key
+        keyhash = self._hash(key)
+        start, nslots = self._tables[keyhash & 255]
+        if not nslots:
+            return None
+        end = start + nslots * _SLOT.size
+        slot = start + ((keyhash >> 8) % nslots) * _SLOT.size
+        for _ in range(nslots):
+            slothash, itempos = _SLOT.unpack_from(buf, slot)
+            if not itempos:
+                return None
+            if slothash == keyhash:
+                keylen, datalen = _ITEM.unpack_from(buf, itempos)
+                at = itempos + _ITEM.size
+                if keylen == len(key) and buf[at : at + keylen] == key:
+                    return buf[at + keylen : at + keylen + datalen]
+            slot += _SLOT.size
+            if slot == end:
+                slot = start
+        return None
+
+
+def length_bytes(reader, fieldname: str) -> bytes | None:
+    """A segment's paragraph lengths in the field, one byte per document (Whoosh's
+    ``length_to_byte``), or None where the segment keeps none."""
+    # whoosh-reloaded 2.7 W3 codec: a NumericColumn("B") of length bytes per document
+    try:
+        column = reader._perdoc._cached_reader(f"_{fieldname}_len", whoosh3.LENGTHS_COLUMN)
+        return column._dbfile.get(column._basepos, column._count)
+    except (AttributeError, OSError):
+        return None
+
+
+def stored_records(reader):
+    """A segment's stored fields, document by document, as the compressed pickles
+    the W3 codec keeps (b"" for a document without any), for :func:`add_stored_record`."""
+    column = reader._perdoc._cached_reader("_stored", whoosh3.STORED_COLUMN)
+    raw = column._child  # CompressedBytesColumn under PickleColumn
+    read = columns.VarBytesColumn.Reader.__getitem__
+    for docnum in range(reader.doc_count_all()):
+        yield read(raw, docnum)
+
+
+def add_stored_record(perdocwriter, record: bytes) -> None:
+    """Store a record of :func:`stored_records` for the document being written,
+    without unpickling and compressing it again."""
+    if record:
+        writer = perdocwriter._colwriters["_stored"]._child
+        columns.VarBytesColumn.Writer.add(writer, perdocwriter._docnum, record)
+
+
+#: Whoosh's paragraph lengths by their length byte (``length_to_byte`` rounds them).
+BYTE_LENGTHS = tuple(byte_to_length(b) for b in range(256))
+
+
+def make_codec() -> ArrayCodec:
+    """The codec unsearch writes its segments with."""
+    return ArrayCodec()
+
+
+class ArrayPostingsWriter:
+    """Collects one term's postings and writes them as arrays when the term ends.
+
+    Implements the interface Whoosh's field writer calls (``start_postings``,
+    ``add_posting``, ``finish_postings``) and the block statistics that
+    :class:`whoosh.codec.whoosh3.W3TermInfo` reads.
+    """
+
+    def __init__(self, postfile) -> None:
+        self._postfile = postfile
+        self._terminfo = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self._ids: list[int] = []
+        self._weights: list[float] = []
+        self._values: list[bytes] = []
+        self._minlength = None
+        self._maxlength = 0
+
+    def written(self) -> bool:
+        return False
+
+    def start_postings(self, format_, terminfo) -> None:
+        self._terminfo = terminfo
+        self._reset()
+
+    def add_posting(self, id_, weight, vbytes, length=None) -> None:
+        self._ids.append(id_)
+        self._weights.append(weight)
+        self._values.append(vbytes or b"")
+        if length:
+            if self._minlength is None or length < self._minlength:
+                self._minlength = length
+            if length > self._maxlength:
+                self._maxlength = length
+
+    def add_postings(self, ids: list, weights: list, values: list, lengths: list | None) -> None:
+        """Add a term's postings at once (``lengths``: of their documents, or None)."""
+        self._ids, self._weights = ids, weights
+        self._values = [v or b"" for v in values] if None in values else values
+        if lengths:
+            known = [n for n in lengths if n]
+            if known:
+                self._minlength, self._maxlength = min(known), max(known)
+
+    def finish_postings(self):
+        terminfo = self._terminfo
+        terminfo.add_block(self)
+        postfile = self._postfile
+        start = postfile.tell()
+        postfile.write(encode_postings(self._ids, self._weights, self._values))
+        terminfo.set_extent(start, postfile.tell() - start)
+        self._terminfo = None
+        return terminfo
+
+    # block statistics, read by W3TermInfo.add_block
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def min_id(self) -> int:
+        return self._ids[0]
+
+    def max_id(self) -> int:
+        return self._ids[-1]
+
+    def min_length(self):
+        return self._minlength
+
+    def max_length(self) -> int:
+        return self._maxlength
+
+    def max_weight(self) -> float:
+        return max(self._weights)
+
+
+def entry_extent(entry: bytes) -> tuple[int, int]:
+    """Where the postings of a W3 term dictionary entry are: offset and length."""
+    if entry[0]:
+        raise IndexFormatError("a term's postings are inlined, which unsearch never writes")
+    offset = _OFFSET.unpack_from(entry, _TERMINFO.size)[0]
+    return offset, _EXTENT_LENGTH.unpack_from(entry, _TERMINFO.size + _OFFSET.size)[0]
+
+
+def merge_terminfo(entries: list[tuple[bytes, int]], offset: int, length: int) -> bytes:
+    """The W3 term dictionary entry of a term merged from ``(entry, base)`` pairs
+    (see :func:`merge_postings`) whose postings are at ``offset``, ``length``."""
+    rows = [(_TERMINFO.unpack_from(entry), base) for entry, base in entries]
+    weight = sum(row[1] for row, _ in rows)
+    frequency = sum(row[2] for row, _ in rows)
+    minlength = min(row[3] for row, _ in rows)
+    maxlength = max(row[4] for row, _ in rows)
+    maxweight = max(row[5] for row, _ in rows)
+    minid = rows[0][0][6] + rows[0][1]
+    maxid = rows[-1][0][7] + rows[-1][1]
+    row = (0, weight, frequency, minlength, maxlength, maxweight, minid, maxid)
+    return _TERMINFO.pack(*row) + _OFFSET.pack(offset) + _EXTENT_LENGTH.pack(length)
+
+
+class ArrayMatcher(LeafMatcher):
+    """Whoosh's matcher interface over :class:`Postings`."""
+
+    def __init__(self, postings: Postings, format_, term=None, scorer=None, i: int = 0):
+        self.postings = postings
+        self.format = format_
+        self._term = term
+        self.scorer = scorer
+        self._i = i
+        self._id_list: list[int] | None = None
+        self._no_values = format_.fixed_value_size() == 0
+
+    @property
+    def _ids(self) -> list[int]:
+        if self._id_list is None:
+            self._id_list = self.postings.ids.tolist()
+        return self._id_list
+
+    def copy(self):
+        return ArrayMatcher(self.postings, self.format, self._term, self.scorer, self._i)
+
+    def replace(self, minquality=0):
+        return self if self.is_active() else NullMatcher()
+
+    def is_active(self) -> bool:
+        return self._i < self.postings.count
+
+    def reset(self) -> None:
+        self._i = 0
+
+    def id(self) -> int:
+        return self._ids[self._i]
+
+    def all_ids(self):
+        return iter(self._ids[self._i :])
+
+    def weight(self) -> float:
+        return float(self.postings.weights[self._i])
+
+    def value(self):
+        return None if self._no_values else self.postings.value(self._i)
+
+    def all_values(self):
+        for i in range(self._i, self.postings.count):
+            yield None if self._no_values else self.postings.value(i)
+
+    def next(self) -> bool:
+        self._i += 1
+        return False
+
+    def skip_to(self, targetid) -> None:
+        if not self.is_active():
+            raise ReadTooFar
+        self._i = bisect_left(self._ids, targetid, self._i)
+
+    def supports_block_quality(self) -> bool:
+        # one list, no blocks to skip; the vectorised engine does the pruning
+        return False
+
+    def block_min_id(self) -> int:
+        return self._ids[self._i]
+
+    def block_max_id(self) -> int:
+        return self._ids[-1]
+
+    def block_max_weight(self) -> float:
+        return float(self.postings.weights.max())
+
+
+class TextPositions(formats.Positions):
+    """Whoosh's positions format, with a field length that counts words only, and
+    positions packed as plain integers (see :func:`~search.engine.postings.pack_positions`).
+
+    BM25 normalises by paragraph length; the prefix words, pairs and stop marks
+    that :class:`~search.analysis.IndexTermsFilter` adds must not count as words.
+    A phrase check reads the positions of every candidate it checks: integers,
+    not Whoosh's pickles.
+    """
+
+    def word_values(self, value, analyzer, **kwargs):
+        poses = None if kwargs.keys() - {"mode"} else index_positions(analyzer, value)
+        if poses is None:
+            return (
+                (term, 0 if _extra(term) else freq, weight, encoded)
+                for term, freq, weight, encoded in super().word_values(value, analyzer, **kwargs)
+            )
+        # the chain's fast path: the same terms and positions
+        fb = self.field_boost
+        return [
+            (w, 0 if _extra(w) else len(p), float(len(p)) * fb, pack_positions(p))
+            for w, p in poses.items()
+        ]
+
+    def encode(self, poslist):
+        return pack_positions(poslist)
+
+    def decode_positions(self, valuestring):
+        return unpack_positions(valuestring)
+
+    def decode_frequency(self, valuestring):
+        return len(unpack_positions(valuestring))
+
+
+def text_field(analyzer) -> fields.TEXT:
+    """A text field of the schema: analysed by ``analyzer``, positions kept in
+    :class:`TextPositions`, nothing stored."""
+    field = fields.TEXT(analyzer=analyzer, phrase=True, stored=False)
+    field.format = TextPositions(field_boost=field.format.field_boost)
+    return field
+
+
+_MARKS = (WORD_MARK, STOP_MARK)
+
+
+def _extra(term: str) -> bool:
+    return term[0] in _MARKS or PAIR_MARK in term
+
+
+# -- segment files read through the memory map ------------------------------------------
+
+
+#: How much :meth:`_MapView.peek` returns at most.
+PEEK_BYTES = 8192
+
+
+class _MapView(RawIOBase):
+    """A read-only file over a buffer that shares the buffer's memory."""
+
+    def __init__(self, buf) -> None:
+        super().__init__()
+        self._buf = memoryview(buf)
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.closed:
+            raise ValueError("read of closed file")
+        pos = self._pos
+        data = self._buf[pos:] if size is None or size < 0 else self._buf[pos : pos + size]
+        self._pos = pos + len(data)
+        return data.tobytes()
+
+    def peek(self, size: int = 0) -> bytes:
+        # pickle.load reads ahead through peek instead of calling read for each
+        # opcode; a few KB hold most of Whoosh's pickles
+        if self.closed:
+            raise ValueError("peek of closed file")
+        pos = self._pos
+        return self._buf[pos : pos + min(max(size, 1), PEEK_BYTES)].tobytes()
+
+    def readinto(self, b) -> int:
+        data = self.read(len(memoryview(b).cast("B")))
+        memoryview(b).cast("B")[: len(data)] = data
+        return len(data)
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        if self.closed:
+            raise ValueError("seek of closed file")
+        if whence:
+            pos += self._pos if whence == 1 else len(self._buf)
+        if pos < 0:
+            raise ValueError(f"negative seek value {pos}")
+        self._pos = pos
+        return pos
+
+    def tell(self) -> int:
+        if self.closed:
+            raise ValueError("tell of closed file")
+        return self._pos
+
+    def close(self) -> None:
+        super().close()
+        self._buf = memoryview(b"")
+
+
+class _MappedFile(BufferFile):
+    """Whoosh's file over a part of a memory-mapped segment, read through a view
+    that shares the map's memory (Whoosh's ``BufferFile`` copies the part into a
+    ``BytesIO``, though a search reads a few pages of it)."""
+
+    def __init__(self, buf, name=None, onclose=None) -> None:
+        super().__init__(b"", name=name, onclose=onclose)
+        self._buf = buf
+        self.file = view = _MapView(buf)
+        # one call instead of two for what Whoosh reads most through the file
+        self.read, self.seek, self.tell = view.read, view.seek, view.tell
+
+
+class _MappedStorage:
+    """A segment's files as Whoosh's reader opens them, those of the compound file
+    read through :class:`_MappedFile`; everything else as the storage does."""
+
+    def __init__(self, storage: OverlayStorage) -> None:
+        self._storage = storage
+        self._compound: CompoundStorage = storage.a
+
+    def open_file(self, name, *args, **kwargs):
+        compound = self._compound
+        if compound.is_closed or not compound.file_exists(name):
+            return self._storage.open_file(name, *args, **kwargs)
+        offset, length = compound.range(name)
+        return _MappedFile(memoryview(compound._source)[offset : offset + length], name=name)
+
+    def __getattr__(self, name: str):
+        return getattr(self._storage, name)
+
+
+def _mapped(storage):
+    """The storage a segment reader passes the codec, with its compound file read
+    through the map where Whoosh mapped it."""
+    if (
+        isinstance(storage, OverlayStorage)
+        and isinstance(storage.a, CompoundStorage)
+        and storage.a._source is not None
+    ):
+        return _MappedStorage(storage)
+    return storage
+
+
+def _buffer(dbfile):
+    """The memory of a Whoosh file held in memory (a mapped one, or Whoosh's
+    ``BufferFile``), or None."""
+    return getattr(dbfile, "_buf", None) if isinstance(dbfile, BufferFile) else None
+
+
+def _source(dbfile):
+    """What :class:`Postings` reads a Whoosh file as: its memory, or the file."""
+    buf = _buffer(dbfile)
+    return dbfile if buf is None else buf
