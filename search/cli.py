@@ -346,7 +346,7 @@ def similar(words, draft_file, limit, lang, filters, min_similarity, as_json, in
         raise click.UsageError("give the draft as TEXT, as - (standard input) or with --file")
     text = " ".join(words)
     if text == "-":
-        text = click.get_text_stream("stdin").read()
+        text = sys.stdin.read()
     options = dict(limit=limit, lang=lang, filter=filters, min_similarity=min_similarity)
     try:
         with open_index(index_dir) as ix:
@@ -379,7 +379,7 @@ def _diff_style():
     """Colour for removed and added words on a terminal; None in a pipe, for
     ``[-removed-]{+added+}``."""
     ctx = click.get_current_context()
-    if click.utils.should_strip_ansi(click.get_text_stream("stdout"), ctx.color):
+    if click.utils.should_strip_ansi(sys.stdout, ctx.color):
         return None
     colours = {"-": dict(fg="red", strikethrough=True), "+": dict(fg="green", bold=True)}
     return lambda op, text: click.style(text, **colours[op])

@@ -96,7 +96,8 @@ def diff(a: Wording, b: Wording) -> tuple[tuple[str, str], ...]:
     """The word diff from ``a`` to ``b``: ``(op, text)`` pairs, ``op`` one of
     :data:`SAME` (text as ``b`` has it), :data:`REMOVED` (from ``a``),
     :data:`ADDED` (from ``b``).  The ``=`` and ``+`` parts rebuild ``b``; the ``=``
-    and ``-`` parts rebuild ``a`` but for the spelling of words compared equal.
+    and ``-`` parts rebuild ``a``'s words, spelt and punctuated as in ``b`` where
+    they compare equal.
 
     >>> a = wording("invites Member States to contribute", "en", exact=True)
     >>> b = wording("invites all Member States to scale up contributions", "en", exact=True)
@@ -119,7 +120,10 @@ def diff(a: Wording, b: Wording) -> tuple[tuple[str, str], ...]:
     for tag, i1, i2, j1, j2 in ops:
         if tag == "equal":
             flush()
-            out.append((SAME, b.surface(j1, j2)))
+            same = b.surface(j1, j2)
+            if j2 == len(b.keys) and i2 < len(a.keys) and not same[-1].isspace():
+                same += " "  # the end of b, with words of a removed after it
+            out.append((SAME, same))
             continue
         removed.append(a.surface(i1, i2))
         added.append(b.surface(j1, j2))
