@@ -392,10 +392,8 @@ class _Segment:
 
     def union(self, parts: list[_Matches]) -> _Matches:
         parts = [p for p in parts if len(p.docs)]
-        if not parts:
-            return _NONE
-        if len(parts) == 1:
-            return parts[0]
+        if len(parts) < 2:
+            return parts[0] if parts else _NONE
         docs = np.concatenate([p.docs for p in parts])
         scores = np.concatenate([p.scores for p in parts])
         unique, inverse = np.unique(docs, return_inverse=True)

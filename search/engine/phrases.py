@@ -186,11 +186,8 @@ class _ExactPhraseMatcher(SpanWrappingMatcher):
     """
 
     def __init__(self, ms, offsets, slop, marks=None, stops=()):
-        self.ms = ms
-        self.offsets = offsets
-        self.slop = slop
-        self.marks = marks
-        self.stops = stops
+        self.ms, self.marks = ms, marks  # the words' matchers, the stop mark's
+        self.offsets, self.slop, self.stops = offsets, slop, stops
         super().__init__(make_binary_tree(IntersectionMatcher, ms) if len(ms) > 1 else ms[0])
 
     def copy(self):
