@@ -35,7 +35,7 @@ READERS = {
 FORMAT_RANK = {"markdown": 0, "html": 1, "pdf": 2, "text": 3}
 
 #: Languages with a dedicated analysis chain; the others get the neutral chain.
-ANALYZED_LANGUAGES = ("fr", "en")
+ANALYZED_LANGUAGES = ("fr", "en", "es", "ru", "ar", "zh")
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,12 @@ def detect_language(text: str) -> str:
     'en'
     >>> detect_language("La Asamblea General, recordando su resolución 57/263")
     'es'
+    >>> detect_language("Все Члены Организации Объединенных Наций разрешают свои споры")
+    'ru'
+    >>> detect_language("Усі члени Організації Об'єднаних Націй")
+    'und'
+    >>> detect_language("نحن شعوب الأمم المتحدة"), detect_language("联合国之宗旨为")
+    ('ar', 'zh')
     >>> detect_language("xq zzv plokt wrrm 12/4")
     'und'
     """
@@ -192,7 +198,7 @@ def detect_language(text: str) -> str:
     if best == "other" or (best == "zh" and _has_kana(sample)):
         return "und"
     if best != "latin":
-        return best
+        return best if _is_own_script_language(best, sample) else "und"
     words = Counter(w.lower() for w in _WORD.findall(sample))
     counts = {
         lang: sum(n for w, n in words.items() if w in known) for lang, known in _WORDS_OF.items()
@@ -204,6 +210,31 @@ def detect_language(text: str) -> str:
     if first < 2 or first * 10 < words.total() or first < 1.3 * second:
         return "und"
     return ranked[0] if ranked[0] in _DETECTED else "und"
+
+
+# Russian and Arabic share their scripts with other languages: letters those have
+# and Russian or Arabic lack (Ukrainian і ї є ґ, Belarusian ў; Persian and Urdu
+# پ چ ژ گ ک ی), and the function words of a long enough text, tell them apart.
+_OTHER_LETTERS = {"ru": re.compile("[іїєґўІЇЄҐЎ]"), "ar": re.compile("[پچژگکیٹڈڑےں]")}
+_FUNCTION_WORDS = {
+    "ru": frozenset("и в на не с что по к из для как от о это или при".split()),
+    "ar": frozenset("في من على إلى أن التي الذي عن أو ما لا مع".split()),
+}
+
+
+def _is_own_script_language(lang: str, sample: str) -> bool:
+    """Whether a text in the script of ``lang`` is in ``lang`` itself, not in another
+    language written in that script."""
+    if lang not in _OTHER_LETTERS:
+        return True
+    letters = len(_SCRIPTS[lang].findall(sample))
+    if len(_OTHER_LETTERS[lang].findall(sample)) * 200 > letters:
+        return False
+    words = [w.lower() for w in _WORD.findall(sample)]
+    if len(words) < 30:
+        return True  # too short to count function words: the script decides
+    known = sum(w in _FUNCTION_WORDS[lang] for w in words)
+    return known * 25 >= len(words)
 
 
 def _has_kana(text: str) -> bool:

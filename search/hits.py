@@ -230,7 +230,22 @@ def find_matches(text: str, chain: str, leaves: list) -> tuple[tuple[int, int], 
         seq = [(t, pos) for t, pos, _, _ in toks]
         for i in sequence_starts(seq, terms):
             spans.update((toks[i + k][2], toks[i + k][3]) for k in range(len(terms)))
-    return tuple(sorted(spans))
+    return _merged(sorted(spans))
+
+
+def _merged(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Overlapping spans as one (Chinese bigrams overlap: 联合 and 合国 mark 联合国).
+
+    >>> _merged([(0, 2), (1, 3), (5, 7)])
+    ((0, 3), (5, 7))
+    """
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return tuple(out)
 
 
 def _word_span(text: str, start: int, end: int) -> tuple[int, int]:

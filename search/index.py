@@ -1,7 +1,8 @@
 """The index: Whoosh schema, opening an index, and searching it.
 
 One Whoosh document per paragraph.  Text is indexed in one field per analysis
-chain (``text_fr``, ``text_en``, ``text_xx``) so each language gets its own
+chain (``text_fr``, ``text_en``, ``text_es``, ``text_ru``, ``text_ar``, ``text_zh``,
+and ``text_xx`` for other languages) so each language gets its own
 stemming and stop words.  Each field holds, from one analysis pass, the stems,
 the folded words as written (for prefix queries) and word pairs (for phrases);
 see :class:`search.analysis.IndexTermsFilter`.  ``symkey`` and ``cites`` hold
@@ -29,6 +30,7 @@ from whoosh.util.numeric import byte_to_length
 
 from . import symbols
 from .analysis import (
+    LANGUAGE_CHAINS,
     PAIR_MARK,
     STOP_MARK,
     WORD_MARK,
@@ -42,7 +44,7 @@ from .errors import IndexNotFoundError, NotFoundError, QueryError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .query import compile_query, parse, positive_leaves
 
-CHAINS = ("fr", "en", "xx")
+CHAINS = (*LANGUAGE_CHAINS, "xx")
 MARKS = (WORD_MARK, STOP_MARK)
 DEFAULT_INDEX = "index"
 INDEX_ENV = "UNSEARCH_INDEX"
