@@ -49,3 +49,27 @@ def ix(sample_index):
 
     with search.open_index(sample_index) as index:
         yield index
+
+
+#: The Declaration and the Charter in the six official languages.
+SIX = [CORPUS / "udhr", CORPUS / "charter"]
+LANGS = ("ar", "en", "es", "fr", "ru", "zh")
+
+
+@pytest.fixture(scope="session")
+def six_index(tmp_path_factory, corpus) -> Path:
+    """An index of :data:`SIX`, built once for the test session."""
+    import search
+
+    index_dir = tmp_path_factory.mktemp("six")
+    report = search.ingest(SIX, index_dir)
+    assert report.ok, report.failures
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def six(six_index):
+    import search
+
+    with search.open_index(six_index) as index:
+        yield index
