@@ -70,8 +70,8 @@ def align(
 
     >>> en = [("PP1", "Whereas " * 20), ("PP2", "Now, therefore,"), ("PP3", "Proclaims " * 30)]
     >>> zh = [("PP1", "鉴于" * 20), ("PP2", "因此现在，" + "发布" * 30)]
-    >>> align(en, zh)
-    {'PP1': ('PP1',), 'PP2': ('PP2',), 'PP3': ('PP2',)}
+    >>> align(en, zh)  # a wrong pair is worse than a missing one
+    {'PP1': ('PP1',), 'PP2': (), 'PP3': ('PP2',)}
     """
     out: dict[str, tuple[str, ...]] = {}
     text_of = dict(target)
@@ -90,7 +90,7 @@ def align(
             out.update(_by_length(run, other, ratio))
         else:
             out.update((label, ()) for label, _ in run)
-    return out
+    return {label: out[label] for label, _ in source}
 
 
 def _fits(a: int, b: int, ratio: float) -> bool:
