@@ -45,7 +45,7 @@ def phrase_spans(
     []
     >>> phrase_spans([[0, 9], [1, 10], [3]], [0, 1, 3])
     [(0, 3)]
-    >>> phrase_spans([[0], [2], [5]], [0, 1, 3], slop=1)
+    >>> phrase_spans([[0], [2], [5]], [0, 1, 3], slop=2)
     [(0, 5)]
     """
     if slop:
