@@ -15,6 +15,7 @@ from .engine.phrases import token_spans
 from .languages import CitationWords, citation_words
 from .query import Phrase, Prefix, Word, analyze
 from .symbols import INSTRUMENTS
+from .twins import Twin
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class Passage:
     agenda_item: str = ""
     committee: str = ""
     report: str = ""
+    #: the paragraph in other languages, when asked for (``also``): its twins
+    #: (:class:`~search.twins.Twin`) by language
+    parallel: dict[str, Twin] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
