@@ -15,10 +15,14 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 _EXPORTS = {
+    "CheckReport": "checking",
+    "Damage": "checking",
+    "check_index": "checking",
     "Document": "documents",
     "iter_sources": "documents",
     "read_document": "documents",
     "DocumentError": "errors",
+    "IndexCorruptError": "errors",
     "IndexFormatError": "errors",
     "IndexLockedError": "errors",
     "IndexNotFoundError": "errors",
@@ -36,11 +40,14 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "CheckReport",
+    "Damage",
     "Document",
     "DocumentError",
     "Failure",
     "Hit",
     "Index",
+    "IndexCorruptError",
     "IndexFormatError",
     "IndexLockedError",
     "IndexNotFoundError",
@@ -50,6 +57,7 @@ __all__ = [
     "Passage",
     "QueryError",
     "SearchError",
+    "check_index",
     "ingest",
     "iter_sources",
     "open_index",
@@ -57,9 +65,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .checking import CheckReport, Damage, check_index
     from .documents import Document, iter_sources, read_document
     from .errors import (
         DocumentError,
+        IndexCorruptError,
         IndexFormatError,
         IndexLockedError,
         IndexNotFoundError,

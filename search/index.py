@@ -10,8 +10,10 @@ normalised symbols.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +26,6 @@ from whoosh import fields, formats, scoring
 from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TopCollector
 from whoosh.index import EmptyIndexError
-from whoosh.index import open_dir as _open_dir
 from whoosh.util.numeric import byte_to_length
 
 from . import symbols
@@ -32,13 +33,16 @@ from .analysis import (
     PAIR_MARK,
     STOP_MARK,
     WORD_MARK,
+    ChainSpec,
     chain_name,
+    chain_spec,
     index_analyzer,
     index_positions,
 )
 from .engine.matching import Lengths, Ranked, Unsupported, top_documents
 from .engine.postings import length_bytes, pack_positions, unpack_positions
-from .errors import IndexNotFoundError, NotFoundError, QueryError
+from .engine.store import StoredIndex, damage, latest_generation
+from .errors import IndexNotFoundError, NotFoundError, QueryError, SearchError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .query import compile_query, parse, positive_leaves
 
@@ -96,14 +100,21 @@ def _extra(term: str) -> bool:
     return term[0] in MARKS or PAIR_MARK in term
 
 
-def _text_field(chain: str) -> fields.TEXT:
+def _text_field(chain: ChainSpec) -> fields.TEXT:
     field = fields.TEXT(analyzer=index_analyzer(chain), phrase=True, stored=False)
     field.format = TextPositions(field_boost=field.format.field_boost)
     return field
 
 
-def make_schema() -> fields.Schema:
-    text_fields = {f"text_{c}": _text_field(c) for c in CHAINS}
+def package_chains() -> dict[str, ChainSpec]:
+    """The package's current analysis chains, which a new index records and keeps."""
+    return {c: chain_spec(c) for c in CHAINS}
+
+
+def make_schema(chains: Mapping[str, ChainSpec] | None = None) -> fields.Schema:
+    """The schema of an index with ``chains`` (by default, the package's)."""
+    chains = chains or package_chains()
+    text_fields = {f"text_{c}": _text_field(chains[c]) for c in CHAINS}
     return fields.Schema(
         # Only what queries filter on is indexed: every indexed field that is not
         # scored costs a file lookup per posting when Whoosh writes a segment.
@@ -172,16 +183,45 @@ _BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dt
 
 
 def open_index(index_dir: str | os.PathLike | None = None) -> Index:
-    """Open an existing index for searching; raise :class:`IndexNotFoundError` if none."""
+    """Open an existing index for searching; raise :class:`IndexNotFoundError` if none,
+    :class:`~search.errors.IndexFormatError` if this version cannot read it, and
+    :class:`~search.errors.IndexCorruptError` if a file of it is missing or damaged
+    (opening checks what is cheap; see :mod:`search.engine.store`)."""
     path = Path(index_dir) if index_dir is not None else default_index_dir()
+    return Index(open_stored(path), path)
+
+
+def open_stored(path: Path, create: bool = False) -> StoredIndex:
+    """The Whoosh index in ``path``, read through its commit records; with ``create``,
+    a new one (with the package's chains) where there is none."""
+    if create and latest_generation(path) < 0:
+        return StoredIndex.create(path, package_chains(), make_schema)
     if not path.is_dir():
         raise IndexNotFoundError(f"no index in {path}/")
     try:
-        # not exists_in(): it opens the index too, reading its schema twice
-        ix = _open_dir(str(path))
+        return StoredIndex(path, make_schema)
     except EmptyIndexError:
         raise IndexNotFoundError(f"no index in {path}/") from None
-    return Index(ix, path)
+
+
+def _reading(method):
+    """Turn an error met reading the index into :class:`~search.errors.IndexCorruptError`
+    naming the damaged file, where a file's checksum shows damage (otherwise the
+    error is a bug and stays as it is)."""
+
+    @functools.wraps(method)
+    def read(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except SearchError:
+            raise
+        except Exception as exc:
+            found = damage(self.path)
+            if found is None:
+                raise
+            raise found from exc
+
+    return read
 
 
 def _passage(stored: dict) -> Passage:
@@ -246,11 +286,13 @@ class Index:
             self._searcher = self._searcher.refresh()
         return self._searcher
 
+    @_reading
     def __len__(self) -> int:
         return self.searcher().doc_count()
 
     # -- documents ----------------------------------------------------------
 
+    @_reading
     def document(self, symbol: str, lang: str | None = None) -> list[Passage]:
         """Every paragraph of a document, in reading order.
 
@@ -273,6 +315,7 @@ class Index:
         s = self.searcher()
         return [s.stored_fields(d) for d in s.docs_for_query(q)]
 
+    @_reading
     def paragraph(self, symbol: str, label: str, lang: str | None = None, context: int = 0) -> Hit:
         """One paragraph by symbol and label (``OP4``, or just ``4``), with ``context``
         neighbouring paragraphs on each side."""
@@ -296,6 +339,7 @@ class Index:
 
     # -- search -------------------------------------------------------------
 
+    @_reading
     def search(
         self,
         query: str,
@@ -323,10 +367,11 @@ class Index:
         window = limit * RERANK_FACTOR if len(leaves) > 1 else limit
         found = self._top(s, q, window, timeout)
         ranked = []
+        chains = self._ix.chains  # the index's own, not the package's
         for raw_score, docnum in found.top:
             stored = s.stored_fields(docnum)
             p = _passage(stored)
-            chain = chain_name(p.lang)
+            chain = chains[chain_name(p.lang)]
             matches = find_matches(p.text, chain, leaves)
             bonus = 0.5 * proximity(p.text, matches)
             if p.title and _title_matches(p.title, chain, tuple(leaves)):
@@ -349,7 +394,7 @@ class Index:
         for chain in CHAINS:
             if chain not in held:
                 continue  # its variant could match nothing
-            q = compile_query(node, chain)
+            q = compile_query(node, self._ix.chains[chain])
             if q is None:
                 continue
             if isinstance(q, wq.Not):
