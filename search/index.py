@@ -28,7 +28,7 @@ from whoosh.collectors import TimeLimit, TopCollector
 from whoosh.index import EmptyIndexError
 from whoosh.util.numeric import byte_to_length
 
-from . import symbols
+from . import languages, symbols
 from .analysis import (
     PAIR_MARK,
     STOP_MARK,
@@ -46,7 +46,7 @@ from .errors import IndexNotFoundError, NotFoundError, QueryError, SearchError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .query import compile_query, parse, positive_leaves
 
-CHAINS = ("fr", "en", "xx")
+CHAINS = languages.CHAINS
 MARKS = (WORD_MARK, STOP_MARK)
 DEFAULT_INDEX = "index"
 INDEX_ENV = "UNSEARCH_INDEX"
