@@ -219,13 +219,18 @@ DAMAGES = {
 }
 
 
+def harm(index_dir: Path, damage: str) -> tuple[Path, str]:
+    """Do ``damage`` to a file of the index; the file and what is said of it."""
+    which, hurt, reason = DAMAGES[damage]
+    path = which(index_dir)
+    was = path.stat().st_size
+    hurt(path)
+    return path, reason.format(size=path.stat().st_size, was=was)
+
+
 @pytest.mark.parametrize("damage", list(DAMAGES))
 def test_a_damaged_index_gives_one_line_naming_the_file(copy, damage):
-    which, harm, reason = DAMAGES[damage]
-    path = which(copy)
-    was = path.stat().st_size
-    harm(path)
-    reason = reason.format(size=path.stat().st_size, was=was)
+    path, reason = harm(copy, damage)
     # searches and reads: one line naming the file, exit 1 (bit flips are found when
     # a search reads them, so these read the whole document)
     for args in (["show", "A/RES/58/220"], ["coopération triangulaire"], ["Nations Unies"]):
@@ -239,11 +244,7 @@ def test_a_damaged_index_gives_one_line_naming_the_file(copy, damage):
 
 @pytest.mark.parametrize("damage", list(DAMAGES))
 def test_check_names_the_damaged_file(copy, damage):
-    which, harm, reason = DAMAGES[damage]
-    path = which(copy)
-    was = path.stat().st_size
-    harm(path)
-    reason = reason.format(size=path.stat().st_size, was=was)
+    path, reason = harm(copy, damage)
     result = run("check", "--index", str(copy))
     assert result.exit_code == 1
     assert result.stdout == f"{path}: {reason}\n"
