@@ -18,6 +18,8 @@ _EXPORTS = {
     "CheckReport": "checking",
     "Damage": "checking",
     "check_index": "checking",
+    "CitationGroup": "citations",
+    "Citations": "citations",
     "Document": "documents",
     "iter_sources": "documents",
     "read_document": "documents",
@@ -29,6 +31,8 @@ _EXPORTS = {
     "NotFoundError": "errors",
     "QueryError": "errors",
     "SearchError": "errors",
+    "ParagraphVersion": "history",
+    "SeriesEntry": "history",
     "Hit": "hits",
     "Passage": "hits",
     "Index": "index",
@@ -37,13 +41,18 @@ _EXPORTS = {
     "IngestReport": "ingestion",
     "ingest": "ingestion",
     "Paragraph": "paragraphs",
+    "DraftParagraphHits": "similar",
+    "SimilarHit": "similar",
 }
 
 __all__ = [
     "CheckReport",
+    "CitationGroup",
+    "Citations",
     "Damage",
     "Document",
     "DocumentError",
+    "DraftParagraphHits",
     "Failure",
     "Hit",
     "Index",
@@ -54,9 +63,12 @@ __all__ = [
     "IngestReport",
     "NotFoundError",
     "Paragraph",
+    "ParagraphVersion",
     "Passage",
     "QueryError",
     "SearchError",
+    "SeriesEntry",
+    "SimilarHit",
     "check_index",
     "ingest",
     "iter_sources",
@@ -66,6 +78,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .checking import CheckReport, Damage, check_index
+    from .citations import CitationGroup, Citations
     from .documents import Document, iter_sources, read_document
     from .errors import (
         DocumentError,
@@ -77,10 +90,12 @@ if TYPE_CHECKING:
         QueryError,
         SearchError,
     )
+    from .history import ParagraphVersion, SeriesEntry
     from .hits import Hit, Passage
     from .index import Index, open_index
     from .ingestion import Failure, IngestReport, ingest
     from .paragraphs import Paragraph
+    from .similar import DraftParagraphHits, SimilarHit
 
 
 def __getattr__(name: str) -> object:

@@ -1,7 +1,8 @@
 """The index: Whoosh schema, opening an index, and searching it.
 
 One Whoosh document per paragraph.  Text is indexed in one field per analysis
-chain (``text_fr``, ``text_en``, ``text_xx``) so each language gets its own
+chain (``text_fr``, ``text_en``, ``text_es``, ``text_ru``, ``text_ar``, ``text_zh``,
+and ``text_xx`` for other languages) so each language gets its own
 stemming and stop words.  Each field holds, from one analysis pass, the stems,
 the folded words as written (for prefix queries) and word pairs (for phrases);
 see :class:`search.analysis.IndexTermsFilter`.  ``symkey`` and ``cites`` hold
@@ -261,6 +262,11 @@ class Index:
         self._lengths = Lengths(_read_lengths)  # one read per segment, for both scorers
         self._chains_seen: tuple[object, frozenset[str]] | None = None  # (searcher, chains)
 
+    @property
+    def chains(self) -> Mapping[str, ChainSpec]:
+        """The analysis chains the index was built with, and is searched with."""
+        return self._ix.chains
+
     def __enter__(self) -> Index:
         return self
 
@@ -367,7 +373,7 @@ class Index:
         window = limit * RERANK_FACTOR if len(leaves) > 1 else limit
         found = self._top(s, q, window, timeout)
         ranked = []
-        chains = self._ix.chains  # the index's own, not the package's
+        chains = self.chains  # the index's own, not the package's
         for raw_score, docnum in found.top:
             stored = s.stored_fields(docnum)
             p = _passage(stored)
@@ -386,6 +392,52 @@ class Index:
         hits.partial = found.partial
         return hits
 
+    # -- agreed language (search/similar.py, search/history.py, search/citations.py)
+
+    def similar(
+        self,
+        text: str,
+        limit: int = 10,
+        lang: str | None = None,
+        filter: str | None = None,
+        min_similarity: float = 0.0,
+    ) -> HitList:
+        """The paragraphs closest to a draft paragraph, as :class:`~search.similar.SimilarHit`
+        with a similarity from 0 to 1 and a word diff; ``filter`` takes the query
+        language's filters (``"session:1..79 kind:op"``)."""
+        from .similar import find_similar
+
+        return find_similar(self, text, limit, lang, filter, min_similarity)
+
+    def similar_draft(
+        self,
+        path: str | os.PathLike,
+        limit: int = 10,
+        lang: str | None = None,
+        filter: str | None = None,
+        min_similarity: float = 0.0,
+    ) -> list:
+        """:meth:`similar` for each paragraph of a draft file (``.docx``, ``.md``, ``.txt``,
+        ``.html``, ``.pdf``), as :class:`~search.similar.DraftParagraphHits`."""
+        from .similar import similar_draft
+
+        return similar_draft(self, path, limit, lang, filter, min_similarity)
+
+    def history(self, symbol: str, paragraph: str | None = None) -> list:
+        """The series of a resolution across sessions (:class:`~search.history.SeriesEntry`
+        with counts of unchanged, amended, new and dropped paragraphs), or with
+        ``paragraph`` that paragraph's versions (:class:`~search.history.ParagraphVersion`)."""
+        from .history import series, versions
+
+        return series(self, symbol) if paragraph is None else versions(self, symbol, paragraph)
+
+    def citations(self, symbol: str, lang: str | None = None):
+        """What a document cites and which indexed documents cite it, grouped by
+        document with counts (:class:`~search.citations.Citations`)."""
+        from .citations import citations
+
+        return citations(self, symbol, lang)
+
     def _compile(self, node, query: str, lang: str | None) -> wq.Query:
         """The Whoosh query for a parsed query: one variant per analysis chain that
         the index holds paragraphs of."""
@@ -394,7 +446,7 @@ class Index:
         for chain in CHAINS:
             if chain not in held:
                 continue  # its variant could match nothing
-            q = compile_query(node, self._ix.chains[chain])
+            q = compile_query(node, self.chains[chain])
             if q is None:
                 continue
             if isinstance(q, wq.Not):

@@ -19,6 +19,7 @@ from search import analysis
 from search.cli import main
 from search.engine import store
 from search.engine.postings import ArrayCodec
+from search.languages import CHAINS
 
 HINT = "run 'unsearch check' to see what is damaged, then delete the index folder and ingest again"
 REBUILD = "delete the index folder and ingest again"
@@ -87,7 +88,7 @@ def test_a_commit_records_every_file_with_its_size_and_checksum(small_index):
 
 def test_a_commit_records_the_chains_and_their_data(small_index):
     rec = store.read_record(small_index, store.latest_generation(small_index))
-    assert rec.chains == {name: analysis.chain_spec(name) for name in ("fr", "en", "xx")}
+    assert rec.chains == {name: analysis.chain_spec(name) for name in CHAINS}
     assert "les" in rec.chains["fr"].stops
     assert "unit" in rec.chains["en"].common
 
