@@ -12,8 +12,9 @@ normalised symbols.  Storing, ranking and phrase matching are the engine's
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -25,11 +26,12 @@ from whoosh import fields
 from whoosh import query as wq
 
 from . import languages, symbols
-from .analysis import chain_name, index_analyzer
+from .analysis import ChainSpec, chain_name, chain_spec, index_analyzer
 from .engine.codec import text_field
 from .engine.scoring import BM25F, Lengths
 from .engine.storage import open_store
-from .errors import IndexNotFoundError, NotFoundError, QueryError
+from .engine.store import StoredIndex, damage, latest_generation
+from .errors import IndexNotFoundError, NotFoundError, QueryError, SearchError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .query import compile_query, parse, positive_leaves
 from .twins import Twin, align
@@ -50,12 +52,19 @@ def default_index_dir() -> Path:
     return Path(os.environ.get(INDEX_ENV) or DEFAULT_INDEX)
 
 
-def _text_field(chain: str) -> fields.TEXT:
+def _text_field(chain: ChainSpec) -> fields.TEXT:
     return text_field(index_analyzer(chain))
 
 
-def make_schema() -> fields.Schema:
-    text_fields = {f"text_{c}": _text_field(c) for c in CHAINS}
+def package_chains() -> dict[str, ChainSpec]:
+    """The package's current analysis chains, which a new index records and keeps."""
+    return {c: chain_spec(c) for c in CHAINS}
+
+
+def make_schema(chains: Mapping[str, ChainSpec] | None = None) -> fields.Schema:
+    """The schema of an index with ``chains`` (by default, the package's)."""
+    chains = chains or package_chains()
+    text_fields = {f"text_{c}": _text_field(chains[c]) for c in CHAINS}
     return fields.Schema(
         # Only what queries filter on is indexed: every indexed field that is not
         # scored costs a file lookup per posting when Whoosh writes a segment.
@@ -89,14 +98,45 @@ def make_schema() -> fields.Schema:
 
 
 def open_index(index_dir: str | os.PathLike | None = None) -> Index:
-    """Open an existing index for searching; raise :class:`IndexNotFoundError` if none."""
+    """Open an existing index for searching; raise :class:`IndexNotFoundError` if none,
+    :class:`~search.errors.IndexFormatError` if this version cannot read it, and
+    :class:`~search.errors.IndexCorruptError` if a file of it is missing or damaged
+    (opening checks what is cheap; see :mod:`search.engine.store`)."""
     path = Path(index_dir) if index_dir is not None else default_index_dir()
+    return Index(open_stored(path), path)
+
+
+def open_stored(path: Path, create: bool = False) -> StoredIndex:
+    """The Whoosh index in ``path``, read through its commit records; with ``create``,
+    a new one (with the package's chains) where there is none."""
+    if create and latest_generation(path) < 0:
+        return StoredIndex.create(path, package_chains(), make_schema)
     if not path.is_dir():
         raise IndexNotFoundError(f"no index in {path}/")
-    ix = open_store(path)
+    ix = open_store(path, make_schema)
     if ix is None:
         raise IndexNotFoundError(f"no index in {path}/")
-    return Index(ix, path)
+    return ix
+
+
+def _reading(method):
+    """Turn an error met reading the index into :class:`~search.errors.IndexCorruptError`
+    naming the damaged file, where a file's checksum shows damage (otherwise the
+    error is a bug and stays as it is)."""
+
+    @functools.wraps(method)
+    def read(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except SearchError:
+            raise
+        except Exception as exc:
+            found = damage(self.path)
+            if found is None:
+                raise
+            raise found from exc
+
+    return read
 
 
 def _passage(stored: dict) -> Passage:
@@ -137,6 +177,11 @@ class Index:
         self._chains_seen: tuple[object, frozenset[str]] | None = None  # (searcher, chains)
         self._twins_seen: tuple[object, dict] | None = None  # (searcher, versions, alignments)
 
+    @property
+    def chains(self) -> Mapping[str, ChainSpec]:
+        """The analysis chains the index was built with, and is searched with."""
+        return self._ix.chains
+
     def __enter__(self) -> Index:
         return self
 
@@ -162,11 +207,13 @@ class Index:
             self._searcher = self._searcher.refresh()
         return self._searcher
 
+    @_reading
     def __len__(self) -> int:
         return self.searcher().doc_count()
 
     # -- documents ----------------------------------------------------------
 
+    @_reading
     def document(
         self, symbol: str, lang: str | None = None, also: Sequence[str] = ()
     ) -> list[Passage]:
@@ -182,6 +229,7 @@ class Index:
 
     # -- twins: the same paragraph in other languages -------------------------
 
+    @_reading
     def twins(self, passage: Passage, langs: Sequence[str]) -> dict[str, Twin]:
         """The paragraph ``passage`` in each language of ``langs`` (its own left out):
         the paragraph of the same document with the same label, or, where the two
@@ -260,6 +308,7 @@ class Index:
         s = self.searcher()
         return [s.stored_fields(d) for d in s.docs_for_query(q)]
 
+    @_reading
     def paragraph(
         self,
         symbol: str,
@@ -291,6 +340,7 @@ class Index:
 
     # -- search -------------------------------------------------------------
 
+    @_reading
     def search(
         self,
         query: str,
@@ -322,10 +372,11 @@ class Index:
         window = limit * RERANK_FACTOR if len(leaves) > 1 else limit
         found = self._top(s, q, window, timeout)
         ranked = []
+        chains = self.chains  # the index's own, not the package's
         for raw_score, docnum in found.top:
             stored = s.stored_fields(docnum)
             p = _passage(stored)
-            chain = chain_name(p.lang)
+            chain = chains[chain_name(p.lang)]
             matches = find_matches(p.text, chain, leaves)
             bonus = 0.5 * proximity(p.text, matches)
             if p.title and _title_matches(p.title, chain, tuple(leaves)):
@@ -342,6 +393,7 @@ class Index:
 
     # -- agreed language (search/similar.py, search/history.py, search/citations.py)
 
+    @_reading
     def similar(
         self,
         text: str,
@@ -359,6 +411,7 @@ class Index:
 
         return self.with_twins(find_similar(self, text, limit, lang, filter, min_similarity), also)
 
+    @_reading
     def similar_draft(
         self,
         path: str | os.PathLike,
@@ -377,6 +430,7 @@ class Index:
             return results
         return [replace(r, hits=tuple(self.with_twins(list(r.hits), also))) for r in results]
 
+    @_reading
     def history(self, symbol: str, paragraph: str | None = None) -> list:
         """The series of a resolution across sessions (:class:`~search.history.SeriesEntry`
         with counts of unchanged, amended, new and dropped paragraphs), or with
@@ -385,6 +439,7 @@ class Index:
 
         return series(self, symbol) if paragraph is None else versions(self, symbol, paragraph)
 
+    @_reading
     def citations(self, symbol: str, lang: str | None = None):
         """What a document cites and which indexed documents cite it, grouped by
         document with counts (:class:`~search.citations.Citations`)."""
@@ -400,7 +455,7 @@ class Index:
         for chain in CHAINS:
             if chain not in held:
                 continue  # its variant could match nothing
-            q = compile_query(node, chain)
+            q = compile_query(node, self.chains[chain])
             if q is None:
                 continue
             if isinstance(q, wq.Not):

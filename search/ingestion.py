@@ -40,10 +40,10 @@ from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
 from .documents import FORMAT_RANK, READERS, Document, iter_sources, read_document
-from .engine.storage import LockError, acquire, file_lock, open_or_create
+from .engine.storage import LockError, acquire, file_lock
 from .engine.writing import IndexWriter, worker_writer
 from .errors import DocumentError, IndexLockedError, SearchError
-from .index import default_index_dir, make_schema, paragraph_fields
+from .index import default_index_dir, open_stored, paragraph_fields
 
 MANIFEST = "files.json"
 LOCK = "ingest.lock"
@@ -202,7 +202,7 @@ class _Run:
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
-        self.ix = open_or_create(index_dir, make_schema())
+        self.ix = open_stored(index_dir, create=True)
         self.loaded = _load_manifest(index_dir)
         self.files: dict[str, dict] = copy.deepcopy(self.loaded.get("files", {}))
         if self.loaded.get("generation") != self.ix.latest_generation():
@@ -667,7 +667,7 @@ def _work(conn, index_dir: str, close, lock_fd: int | None) -> None:
         os.close(lock_fd)  # closing, not unlocking: the run keeps its lock
     writer = None
     try:
-        writer = worker_writer(index_dir)
+        writer = worker_writer(open_stored(Path(index_dir)))
         ready: dict[str, list] = {}
         while True:
             msg = conn.recv()

@@ -190,11 +190,14 @@ WHOOSH_USERS = [
     "search.similar",
     "search.history",
     "search.citations",
+    "search.checking",
+    "search.engine.check",
     "search.engine.codec",
     "search.engine.matching",
     "search.engine.phrases",
     "search.engine.scoring",
     "search.engine.storage",
+    "search.engine.store",
     "search.engine.writing",
 ]
 

@@ -1,7 +1,8 @@
-"""Index folders: opening, creating and locking them.
+"""Index folders: opening and locking them.
 
-An index is a Whoosh index in its folder (a table of contents per commit and the
-segment files it names), written only by an ingest holding the folder's lock file.
+An index is a Whoosh index in its folder (a table of contents and a commit record
+per commit, see :mod:`search.engine.store`, and the segment files they name),
+written only by an ingest holding the folder's lock file.
 """
 
 from __future__ import annotations
@@ -11,26 +12,21 @@ from pathlib import Path
 from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
 # isort: split
-from whoosh.index import EmptyIndexError, LockError, create_in, exists_in, open_dir
+from whoosh.index import EmptyIndexError, LockError
 from whoosh.util.filelock import FileLock, try_for
 
-__all__ = ["LockError", "acquire", "file_lock", "open_or_create", "open_store"]
+from .store import SchemaFor, StoredIndex
+
+__all__ = ["LockError", "acquire", "file_lock", "open_store"]
 
 
-def open_store(path: Path):
-    """The index in ``path`` (a Whoosh index), or None where the folder holds none."""
+def open_store(path: Path, schema_for: SchemaFor) -> StoredIndex | None:
+    """The index in ``path``, read through its commit records (``schema_for``
+    builds its schema from its chains), or None where the folder holds none."""
     try:
-        # not exists_in(): it opens the index too, reading its schema twice
-        return open_dir(str(path))
+        return StoredIndex(path, schema_for)
     except EmptyIndexError:
         return None
-
-
-def open_or_create(path: Path, schema):
-    """The index in ``path``, created empty with ``schema`` where there is none."""
-    if exists_in(str(path)):
-        return open_dir(str(path))
-    return create_in(str(path), schema)
 
 
 def file_lock(path: Path) -> FileLock:

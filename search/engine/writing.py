@@ -4,7 +4,8 @@ Whoosh's writer pools a segment's postings, spilling sorted runs to disk and
 merging them back before it writes the posting lists.  :class:`IndexWriter`
 keeps the postings in memory grouped by term, and when they
 grow past :data:`SEGMENT_MB` it writes the segment and starts a new one; at commit
-every segment it wrote goes into the index's table of contents in one commit, so
+every segment it wrote goes into the index's table of contents in one commit
+(with its record of checksums: :mod:`search.engine.store`), so
 a writer that fails or is killed leaves the last commit as it was (the files of
 its unfinished segments are removed by the next commit).  Before that commit, the
 segments an ingest wrote (its workers' included) are merged into one, list by
@@ -18,18 +19,18 @@ import contextlib
 import heapq
 from itertools import groupby
 from operator import itemgetter
-from pathlib import Path
 
 from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
 # isort: split
 from whoosh import fields
 from whoosh.codec.whoosh3 import W3FieldWriter
-from whoosh.index import open_dir
+from whoosh.index import clean_files
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
+from . import store
 from .codec import (
     BYTE_LENGTHS,
     ArrayCodec,
@@ -178,6 +179,7 @@ class IndexWriter(SegmentWriter):
 
     def __init__(self, ix, *, segment_mb: float | None = None, codec=None, **kwargs) -> None:
         super().__init__(ix, codec=codec if codec is not None else make_codec(), **kwargs)
+        self._stored: store.StoredIndex = ix
         self._compound = kwargs.get("compound", True)
         self.pool = PostingBuffer()
         self.segment_bytes = int((segment_mb or SEGMENT_MB) * 2**20)
@@ -307,6 +309,12 @@ class IndexWriter(SegmentWriter):
         self._commit_toc(final)
         self._finish()
 
+    def _commit_toc(self, segments) -> None:
+        # the commit record with each file's checksum, then Whoosh's table of contents
+        ix = self._stored
+        store.commit(self.storage, segments, self.generation, ix.chains, ix.record)
+        clean_files(self.storage, self.indexname, self.generation, segments)
+
     def _merged(self, segments: list) -> list:
         """The segments this writer commits, as one segment where there are
         :data:`MERGE_AT` or more of them; their documents keep their order."""
@@ -336,11 +344,11 @@ class IndexWriter(SegmentWriter):
         super()._finish()
 
 
-def worker_writer(index_dir: str | Path) -> IndexWriter:
-    """A writer for a worker process of an ingest: it takes no lock (the ingest
-    holds it) and :meth:`~IndexWriter.finish` returns its segments, uncommitted,
-    for the ingest's writer to commit (:meth:`~IndexWriter.add_segments`)."""
-    return IndexWriter(open_dir(str(index_dir)), _lk=False)
+def worker_writer(ix: store.StoredIndex) -> IndexWriter:
+    """A writer on ``ix`` for a worker process of an ingest: it takes no lock (the
+    ingest holds it) and :meth:`~IndexWriter.finish` returns its segments,
+    uncommitted, for the ingest's writer to commit (:meth:`~IndexWriter.add_segments`)."""
+    return IndexWriter(ix, _lk=False)
 
 
 def _mergeable(schema: fields.Schema, segments) -> bool:
