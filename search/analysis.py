@@ -46,6 +46,8 @@ import weakref
 from functools import cache, lru_cache
 from importlib import resources
 
+import snowballstemmer
+
 from .engine import startup as _startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
 # isort: split
@@ -264,6 +266,54 @@ class SymbolSafeStemFilter(StemFilter):
             if not t.stopped and t.text.isalpha():
                 t.text = stemfn(t.text)
             yield t
+
+
+class SnowballFilter(Filter):
+    """Stem with the Snowball project's algorithm for ``language`` (``french``,
+    ``english``, ``spanish``, ``russian``…: any of ``snowballstemmer.algorithms()``),
+    leaving UN symbols and numbers (``57/263``) alone.
+
+    ``snowballstemmer`` is the Snowball project's own Python port; with PyStemmer
+    installed it runs Snowball's C code instead, with the same stems.
+
+    >>> [t.text for t in SnowballFilter("french")(_tokenizer()("adoptées 57/263"))]
+    ['adopt', '57/263']
+    """
+
+    per_token = True
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and other.language == self.language
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.language))
+
+    def __getstate__(self) -> dict:
+        # the stemmer is C code that does not pickle (the schema of an index does)
+        return {"language": self.language}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    def __call__(self, tokens):
+        stem = stemmer(self.language)
+        for t in tokens:
+            if not t.stopped and t.text.isalpha():
+                t.text = stem(t.text)
+            yield t
+
+
+@cache
+def stemmer(language: str):
+    """The Snowball stemmer of ``language``: ``word -> stem``, remembering recent words.
+
+    >>> stemmer("french")("intitulée"), stemmer("english")("cooperation")
+    ('intitul', 'cooper')
+    """
+    return lru_cache(maxsize=100_000)(snowballstemmer.stemmer(language).stemWord)
 
 
 def _tokenizer() -> RegexTokenizer:
