@@ -27,7 +27,7 @@ from whoosh.index import EmptyIndexError
 from whoosh.index import open_dir as _open_dir
 from whoosh.util.numeric import byte_to_length
 
-from . import symbols
+from . import languages, symbols
 from .analysis import (
     PAIR_MARK,
     STOP_MARK,
@@ -42,7 +42,7 @@ from .errors import IndexNotFoundError, NotFoundError, QueryError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .query import compile_query, parse, positive_leaves
 
-CHAINS = ("fr", "en", "xx")
+CHAINS = languages.CHAINS
 MARKS = (WORD_MARK, STOP_MARK)
 DEFAULT_INDEX = "index"
 INDEX_ENV = "UNSEARCH_INDEX"
@@ -340,6 +340,52 @@ class Index:
             hits.append(self._decorate(hit, context))
         hits.partial = found.partial
         return hits
+
+    # -- agreed language (search/similar.py, search/history.py, search/citations.py)
+
+    def similar(
+        self,
+        text: str,
+        limit: int = 10,
+        lang: str | None = None,
+        filter: str | None = None,
+        min_similarity: float = 0.0,
+    ) -> HitList:
+        """The paragraphs closest to a draft paragraph, as :class:`~search.similar.SimilarHit`
+        with a similarity from 0 to 1 and a word diff; ``filter`` takes the query
+        language's filters (``"session:1..79 kind:op"``)."""
+        from .similar import find_similar
+
+        return find_similar(self, text, limit, lang, filter, min_similarity)
+
+    def similar_draft(
+        self,
+        path: str | os.PathLike,
+        limit: int = 10,
+        lang: str | None = None,
+        filter: str | None = None,
+        min_similarity: float = 0.0,
+    ) -> list:
+        """:meth:`similar` for each paragraph of a draft file (``.docx``, ``.md``, ``.txt``,
+        ``.html``, ``.pdf``), as :class:`~search.similar.DraftParagraphHits`."""
+        from .similar import similar_draft
+
+        return similar_draft(self, path, limit, lang, filter, min_similarity)
+
+    def history(self, symbol: str, paragraph: str | None = None) -> list:
+        """The series of a resolution across sessions (:class:`~search.history.SeriesEntry`
+        with counts of unchanged, amended, new and dropped paragraphs), or with
+        ``paragraph`` that paragraph's versions (:class:`~search.history.ParagraphVersion`)."""
+        from .history import series, versions
+
+        return series(self, symbol) if paragraph is None else versions(self, symbol, paragraph)
+
+    def citations(self, symbol: str, lang: str | None = None):
+        """What a document cites and which indexed documents cite it, grouped by
+        document with counts (:class:`~search.citations.Citations`)."""
+        from .citations import citations
+
+        return citations(self, symbol, lang)
 
     def _compile(self, node, query: str, lang: str | None) -> wq.Query:
         """The Whoosh query for a parsed query: one variant per analysis chain that
