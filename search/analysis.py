@@ -7,18 +7,21 @@ Each of the six official languages of the United Nations has its chain (``fr``,
 The French chain is the heart of unsearch.  It tokenises words, UN symbols and CJK
 characters; strips elision (``l'``, ``qu'``, ``jusqu'`` …, with ``'`` or ``’``);
 lower-cases; drops a stop list made for UN French while keeping the positions of
-dropped words, so that phrases stay exact; folds accents (``œ`` → ``oe``) *before*
-stemming, so that both spellings reach the same stem; then applies the Snowball
-French stemmer.
+dropped words, so that phrases stay exact; stems with the Snowball project's French
+stemmer *on the word as written*, whose suffix rules need the accents (adoptée,
+adopté and adopter share ``adopt``); and folds accents in the stem (``œ`` → ``oe``),
+so that a word typed without accents meets the accented one.  On a word written
+without any accent, the accents of the ending are restored first (``adoptee`` →
+``adoptée``) so that it reaches the same stem.
 
 >>> tokens("fr", "L’Assemblée générale, aujourd'hui, les États Membres")
-['assemble', 'general', "aujourd'hui", 'etat', 'membr']
+['assembl', 'general', "aujourd'hui", 'etat', 'membr']
 >>> tokens("fr", "assemblee generale") == tokens("fr", "Assemblée générale")
 True
 >>> tokens("fr", "coopérations triangulaires") == tokens("fr", "coopération triangulaire")
 True
 >>> tokens("fr", "les sommes allouées pendant l'été")
-['somm', 'alloue', 'pend', 'ete']
+['somm', 'allou', 'pend', 'ete']
 >>> tokens("fr", "la coopération Sud-Sud, voir résolution 57/263 et A/58/413")
 ['cooper', 'sud', 'sud', 'voir', 'resolu', '57/263', 'a/58/413']
 >>> tokens("fr", "mettre en œuvre")
@@ -214,6 +217,53 @@ def fold(text: str) -> str:
         return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+#: Accented endings that Snowball's French rules are written for, as they read once
+#: folded: put back on words written without any accent, so that the rules apply.
+#: Chosen by their effect on UN French word families (benchmarks/french_families.py).
+_RESTORED = {
+    "ee": "ée",
+    "ees": "ées",
+    "ite": "ité",
+    "ites": "ités",
+    "ere": "ère",
+    "eres": "ères",
+    "fies": "fiés",
+    "oye": "oyé",
+    "yes": "yés",
+    "erent": "èrent",
+    "herent": "hérent",
+    "fferent": "fférent",
+}
+_RESTORE = re.compile("(?:" + "|".join(sorted(_RESTORED, key=len, reverse=True)) + ")$")
+
+
+def restore_accents(word: str) -> str:
+    """The accents of a French ending that Snowball's rules need, put back on a word
+    written without them: ``adoptee`` → ``adoptée``, as the accented word stems.
+
+    >>> restore_accents("adoptees"), restore_accents("financieres"), restore_accents("etats")
+    ('adoptées', 'financières', 'etats')
+    """
+    m = _RESTORE.search(word)
+    if m is None:
+        return word
+    return word[: m.start()] + _RESTORED[m.group()]
+
+
+class AccentRestoreFilter(Filter):
+    """French words written without any accent get the accents of their ending back
+    (:func:`restore_accents`), so that ``adoptee`` stems as ``adoptée`` does; words
+    with accents are left as written."""
+
+    per_token = True
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.text.isascii():
+                t.text = restore_accents(t.text)
+            yield t
 
 
 class FoldFilter(Filter):
@@ -510,19 +560,6 @@ class IndexTermsFilter(Filter):
             yield t
 
 
-class SymbolSafeStemFilter(StemFilter):
-    """Snowball stemming that leaves UN symbols and numbers (``57/263``) alone."""
-
-    stems = True
-
-    def __call__(self, tokens):
-        stemfn = self._stem
-        for t in tokens:
-            if not t.stopped and t.text.isalpha():
-                t.text = stemfn(t.text)
-            yield t
-
-
 def _tokenizer() -> RegexTokenizer:
     return RegexTokenizer(TOKEN_PATTERN)
 
@@ -539,8 +576,8 @@ def analyzer(name: str) -> Analyzer:
             | LowercaseFilter()
             | ElisionFilter()
             | StopFilter(stoplist=FRENCH_STOP_WORDS, minsize=1, renumber=False)
-            | FoldFilter()
-            | SymbolSafeStemFilter(lang="fr", cachesize=100_000)
+            | AccentRestoreFilter()
+            | SnowballFilter("french", fold_after=True)
         )
     if name == "en":
         return (
@@ -549,7 +586,7 @@ def analyzer(name: str) -> Analyzer:
             | PossessiveFilter()
             | StopFilter(stoplist=ENGLISH_STOP_WORDS, minsize=1, renumber=False)
             | FoldFilter()
-            | SymbolSafeStemFilter(lang="en", cachesize=100_000)
+            | SnowballFilter("english")
         )
     if name == "es":
         return (
@@ -711,7 +748,7 @@ def char_tokens(name: str):
     chars=True, removestops=True)`` gives, from remembered tokens.
 
     >>> char_tokens("fr")("L'Assemblée générale")
-    [('assemble', 0, 0, 11), ('general', 1, 12, 20)]
+    [('assembl', 0, 0, 11), ('general', 1, 12, 20)]
     """
     chain = analyzer(name)
     if not _fast_chain(chain):
