@@ -435,31 +435,39 @@ class CJKBigramTokenizer(Tokenizer):
         **kwargs,
     ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        unigrams = mode == "index"
-        pos = start_pos
+        for text, pos, a, b in self.spans(value, unigrams=mode == "index"):
+            t.text, t.boost, t.stopped = text, 1.0, False
+            if keeporiginal:
+                t.original = text
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar, t.endchar = start_char + a, start_char + b
+            yield t
+
+    @staticmethod
+    def spans(value: str, unigrams: bool = False):
+        """``(token, position, start, end)`` for each token of ``value``.
+
+        >>> list(CJKBigramTokenizer.spans("联合国 A/58/3"))
+        [('联合', 0, 0, 2), ('合国', 1, 1, 3), ('A/58/3', 2, 4, 10)]
+        """
+        pos = 0
         for m in TOKEN_PATTERN.finditer(value):
             s, e = m.span()
-            emit = [(m.group(), s, e)]
             if e - s == 1 and _is_cjk(value[s]):
-                after = e < len(value) and _is_cjk(value[e])
-                before = s > 0 and _is_cjk(value[s - 1])
-                if after:
-                    emit = [(value[s : e + 1], s, e + 1)]
+                if e < len(value) and _is_cjk(value[e]):
+                    yield value[s : e + 1], pos, s, e + 1
                     if unigrams:
-                        emit.append((value[s], s, e))
+                        yield value[s], pos, s, e
                         if not (e + 1 < len(value) and _is_cjk(value[e + 1])):
-                            emit.append((value[e], e, e + 1))  # the run's last one
-                elif before:
+                            yield value[e], pos, e, e + 1  # the run's last one
+                elif s > 0 and _is_cjk(value[s - 1]):
                     continue  # the last character of a run: in the bigram before it
-            for text, a, b in emit:
-                t.text, t.boost, t.stopped = text, 1.0, False
-                if keeporiginal:
-                    t.original = text
-                if positions:
-                    t.pos = pos
-                if chars:
-                    t.startchar, t.endchar = start_char + a, start_char + b
-                yield t
+                else:
+                    yield value[s], pos, s, e
+            else:
+                yield m.group(), pos, s, e
             pos += 1
 
 
@@ -701,9 +709,9 @@ def _fast_chain(chain, last=None) -> bool:
     """Whether ``chain`` is a regular-expression tokenizer followed by per-token
     filters (and, if given, ends with a filter of type ``last``)."""
     items = getattr(chain, "items", None)
-    if not items or not isinstance(items[0], RegexTokenizer):
+    if not items or not isinstance(items[0], (RegexTokenizer, CJKBigramTokenizer)):
         return False
-    if items[0].gaps or items[0].expression.groups != 0:
+    if isinstance(items[0], RegexTokenizer) and (items[0].gaps or items[0].expression.groups != 0):
         return False
     middle = items[1:]
     if last is not None:
@@ -724,7 +732,11 @@ class IndexTerms:
 
     def __init__(self, chain: Analyzer) -> None:
         tokenizer, *filters, last = chain.items
-        self._findall = tokenizer.expression.findall
+        if isinstance(tokenizer, CJKBigramTokenizer):
+            self._raw = lambda text: ((t, pos) for t, pos, _, _ in tokenizer.spans(text, True))
+        else:
+            findall = tokenizer.expression.findall
+            self._raw = lambda text: ((raw, pos) for pos, raw in enumerate(findall(text)))
         self._memo = _Memo(filters, ("text", "word", "pos"))
         self._terms = last.terms
 
@@ -733,7 +745,7 @@ class IndexTerms:
         known = memo._memo  # read directly: this loop runs once per token indexed
 
         def words():
-            for pos, raw in enumerate(self._findall(text)):
+            for raw, pos in self._raw(text):
                 got = known.get(raw)
                 for stem, word, shift in memo(raw) if got is None else got:
                     yield stem, word, pos + shift
@@ -757,14 +769,23 @@ def char_tokens(name: str):
             for t in chain(text, positions=True, chars=True, removestops=True)
         ]
     tokenizer, *filters = chain.items
-    finditer = tokenizer.expression.finditer
     memo = _Memo(filters, ("text", "pos"))
+    if isinstance(tokenizer, CJKBigramTokenizer):
+
+        def spans(text: str):
+            return tokenizer.spans(text)
+    else:
+        finditer = tokenizer.expression.finditer
+
+        def spans(text: str):
+            for pos, m in enumerate(finditer(text)):
+                yield m.group(), pos, m.start(), m.end()
 
     def run(text: str) -> list[tuple[str, int, int, int]]:
         out = []
-        for pos, m in enumerate(finditer(text)):
-            for term, shift in memo(m.group()):
-                out.append((term, pos + shift, m.start(), m.end()))
+        for raw, pos, start, end in spans(text):
+            for term, shift in memo(raw):
+                out.append((term, pos + shift, start, end))
         return out
 
     return run
