@@ -69,6 +69,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -482,8 +483,51 @@ STOP_MARK = "\x03"
 MAX_PAIR_GAP = 4
 
 
+#: The version of what the chains do beyond their data.  An index records it with
+#: each chain's stop list and common stems (:class:`ChainSpec`), and searches with
+#: that data, not the package's; an index recorded under another version gives
+#: :class:`~search.errors.IndexFormatError` (rebuild it).  **Bump it whenever a
+#: change here makes a chain index other terms for the same text**: a filter added,
+#: removed or changed, another token pattern, elision rule or stemmer.  Changing only
+#: a stop list or ``data/common-*.txt`` needs no bump (existing indexes keep theirs).
+CHAIN_VERSION = 2
+
+
+@dataclass(frozen=True)
+class ChainSpec:
+    """An analysis chain by name with its data: its stop list and the common stems
+    whose pairs it indexes.  An index keeps the specs it was built with and searches
+    with them.  Every function of this module that takes a chain name takes a spec
+    too, and a spec formats as its name (``f"text_{spec}"`` is its field).
+    """
+
+    name: str
+    stops: frozenset[str] = frozenset()
+    common: frozenset[str] = frozenset()
+
+    def __str__(self) -> str:
+        return self.name
+
+
 @cache
-def common_stems(name: str) -> frozenset[str]:
+def chain_spec(name: str) -> ChainSpec:
+    """The package's current spec of chain ``name`` (``fr``, ``en``, ``words``; any
+    other name is the neutral chain, with no stop words)."""
+    stops = {
+        "fr": FRENCH_STOP_WORDS,
+        "en": ENGLISH_STOP_WORDS,
+        "es": SPANISH_STOP_WORDS,
+        "ru": RUSSIAN_STOP_WORDS,
+        "ar": ARABIC_STOP_WORDS,
+    }.get(name, frozenset())
+    return ChainSpec(name, stops, package_common(name))
+
+
+def _spec(chain: str | ChainSpec) -> ChainSpec:
+    return chain if isinstance(chain, ChainSpec) else chain_spec(chain)
+
+
+def package_common(name: str) -> frozenset[str]:
     """The stems of a chain whose pairs are indexed: the most frequent stems of UN
     texts in that language (``search/data/common-*.txt``; none for other chains).
     Pairs of rarer words are not worth their index space: a phrase with a rare word
@@ -493,6 +537,11 @@ def common_stems(name: str) -> frozenset[str]:
     except FileNotFoundError:
         return frozenset()
     return frozenset(text.split())
+
+
+def common_stems(chain: str | ChainSpec) -> frozenset[str]:
+    """The common stems of a chain (see :func:`package_common`), from its spec."""
+    return _spec(chain).common
 
 
 def pair_term(first: str, second: str, gap: int = 1) -> str:
@@ -572,18 +621,24 @@ def _tokenizer() -> RegexTokenizer:
     return RegexTokenizer(TOKEN_PATTERN)
 
 
-@cache
-def analyzer(name: str) -> Analyzer:
+def analyzer(chain: str | ChainSpec) -> Analyzer:
     """The analysis chain for a language code (``fr``, ``en``, anything else: neutral),
     or ``words``: the folded, unstemmed words used for prefix queries and highlighting.
+    ``chain`` is a name (the package's spec) or a :class:`ChainSpec`.
     """
+    return _analyzer(_spec(chain))
+
+
+@cache
+def _analyzer(spec: ChainSpec) -> Analyzer:
+    name = spec.name
     chain = _tokenizer() | ApostropheFilter()
     if name == "fr":
         return (
             chain
             | LowercaseFilter()
             | ElisionFilter()
-            | StopFilter(stoplist=FRENCH_STOP_WORDS, minsize=1, renumber=False)
+            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
             | AccentRestoreFilter()
             | SnowballFilter("french", fold_after=True)
         )
@@ -592,7 +647,7 @@ def analyzer(name: str) -> Analyzer:
             chain
             | LowercaseFilter()
             | PossessiveFilter()
-            | StopFilter(stoplist=ENGLISH_STOP_WORDS, minsize=1, renumber=False)
+            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
             | FoldFilter()
             | SnowballFilter("english")
         )
@@ -600,7 +655,7 @@ def analyzer(name: str) -> Analyzer:
         return (
             chain
             | LowercaseFilter()
-            | StopFilter(stoplist=SPANISH_STOP_WORDS, minsize=1, renumber=False)
+            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
             | SnowballFilter("spanish", fold_after=True)
         )
     if name == "ru":
@@ -608,7 +663,7 @@ def analyzer(name: str) -> Analyzer:
             chain
             | LowercaseFilter()
             | YoFilter()
-            | StopFilter(stoplist=RUSSIAN_STOP_WORDS, minsize=1, renumber=False)
+            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
             | SnowballFilter("russian")
         )
     if name == "ar":
@@ -616,7 +671,7 @@ def analyzer(name: str) -> Analyzer:
             chain
             | LowercaseFilter()
             | ArabicNormalizeFilter()
-            | StopFilter(stoplist=ARABIC_STOP_WORDS, minsize=1, renumber=False)
+            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
             | ArabicStemFilter()
         )
     if name == "zh":
@@ -626,21 +681,45 @@ def analyzer(name: str) -> Analyzer:
     return chain | LowercaseFilter() | FoldFilter()
 
 
-@cache
-def index_analyzer(name: str) -> Analyzer:
+def index_analyzer(chain: str | ChainSpec) -> Analyzer:
     """The chain used when indexing: :func:`analyzer` with the stem step preceded by
     :class:`KeepWordFilter` and followed by :class:`IndexTermsFilter`."""
-    filters = list(analyzer(name).items)
+    return _index_analyzer(_spec(chain))
+
+
+@cache
+def _index_analyzer(spec: ChainSpec) -> Analyzer:
+    filters = list(_analyzer(spec).items)
     stem = next((i for i, f in enumerate(filters) if getattr(f, "stems", False)), len(filters))
     fold_word = stem < len(filters) and getattr(filters[stem], "fold_after", False)
     filters[stem:stem] = [KeepWordFilter(fold=fold_word)]
     chain = filters[0]
     for f in filters[1:]:
         chain = chain | f
-    return chain | IndexTermsFilter(common_stems(name))
+    return chain | IndexTermsFilter(spec.common)
 
 
-def index_terms(name: str, text: str) -> list[str]:
+def describe(chain: str | ChainSpec) -> list[str]:
+    """The steps of an index chain, as an index records them: each filter's class,
+    with the tokenizer's pattern, the stemmer's language and whether it folds.
+
+    >>> describe("en")[1:]
+    ['ApostropheFilter', 'LowercaseFilter', 'PossessiveFilter', 'StopFilter', 'FoldFilter', 'KeepWordFilter', 'SnowballFilter(english)', 'IndexTermsFilter']
+    >>> describe("es")[-3:]
+    ['KeepWordFilter(fold)', 'SnowballFilter(spanish fold)', 'IndexTermsFilter']
+    """
+    steps = []
+    for f in index_analyzer(chain).items:
+        params = [getattr(f, "lang", None)]
+        if isinstance(f, RegexTokenizer):
+            params = [f.expression.pattern]
+        params += ["fold" for a in ("fold", "fold_after") if getattr(f, a, False) is True]
+        shown = " ".join(p for p in params if p)
+        steps.append(f"{type(f).__name__}({shown})" if shown else type(f).__name__)
+    return steps
+
+
+def index_terms(name: str | ChainSpec, text: str) -> list[str]:
     """The terms :func:`index_analyzer` indexes for ``text``."""
     return [t.text for t in index_analyzer(name)(text, positions=True, mode="index")]
 
@@ -660,7 +739,7 @@ def word_form(name: str, text: str) -> str:
     return fold(text)
 
 
-def tokens(name: str, text: str) -> list[str]:
+def tokens(name: str | ChainSpec, text: str) -> list[str]:
     """The indexed terms of ``text`` under chain ``name`` (stop words left out)."""
     return [t.text for t in analyzer(name)(text, removestops=True)]
 
@@ -753,16 +832,20 @@ class IndexTerms:
         return self._terms(words())
 
 
-@cache
-def char_tokens(name: str):
+def char_tokens(chain: str | ChainSpec):
     """``text -> [(term, position, startchar, endchar)]`` for :func:`analyzer` chain
-    ``name`` with stop words left out: what ``analyzer(name)(text, positions=True,
+    ``chain`` with stop words left out: what ``analyzer(chain)(text, positions=True,
     chars=True, removestops=True)`` gives, from remembered tokens.
 
     >>> char_tokens("fr")("L'Assemblée générale")
     [('assembl', 0, 0, 11), ('general', 1, 12, 20)]
     """
-    chain = analyzer(name)
+    return _char_tokens(_spec(chain))
+
+
+@cache
+def _char_tokens(spec: ChainSpec):
+    chain = _analyzer(spec)
     if not _fast_chain(chain):
         return lambda text: [
             (t.text, t.pos, t.startchar, t.endchar)
