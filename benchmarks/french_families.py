@@ -90,7 +90,7 @@ def single(term: Callable[[str], str]) -> Callable[[str], frozenset[str]]:
 
 
 DESIGNS: dict[str, Callable[[str], frozenset[str]]] = {
-    "main: fold, then Whoosh's Snowball port": single(lambda w: _whoosh(fold(w))),
+    "before: fold, then Whoosh's Snowball port": single(lambda w: _whoosh(fold(w))),
     "fold, then reference Snowball": single(lambda w: _snowball(fold(w))),
     "stem as written, fold the stem": single(lambda w: fold(_snowball(w))),
     "stem as written, fold; unaccented words restored": single(
