@@ -42,7 +42,8 @@ from pathlib import Path
 from whoosh.index import LockError, create_in, exists_in, open_dir
 from whoosh.util.filelock import FileLock, try_for
 
-from .documents import FORMAT_RANK, READERS, Document, iter_sources, read_document
+from . import formats
+from .documents import Document, iter_sources, read_document
 from .engine.writing import IndexWriter
 from .errors import DocumentError, IndexLockedError, SearchError
 from .index import default_index_dir, make_schema, paragraph_fields
@@ -60,8 +61,7 @@ MAX_PARAGRAPH_CHARS = 100_000
 PARALLEL_MIN_FILES = 32
 
 #: The format each reader module gives, so that better sources are read first.
-READER_FORMAT = {"markdown": "markdown", "html": "html", "pdf": "pdf", "plaintext": "text"}
-_UNRANKED = len(FORMAT_RANK)
+READER_FORMAT = {fmt.reader: fmt.name for fmt in formats.FORMATS}
 
 
 @dataclass(frozen=True)
@@ -146,8 +146,8 @@ def ingest(
 
 
 def _expected_rank(path: Path) -> int:
-    fmt = READER_FORMAT.get(READERS.get(path.suffix.lower(), ""), "")
-    return FORMAT_RANK.get(fmt, _UNRANKED)
+    fmt = formats.of_path(path)
+    return formats.rank(fmt.name if fmt else "")
 
 
 def _stamp(path: Path) -> str:
@@ -335,7 +335,7 @@ class _Run:
     def _offer(self, got: _Read, src: str, stamp: str) -> bool:
         """Index the document read from ``src`` unless a better source has it."""
         key = got.key
-        rank = FORMAT_RANK.get(got.format, _UNRANKED)
+        rank = formats.rank(got.format)
         entry = {"stamp": stamp, "key": key, "rank": rank, "indexed": False}
         self.files[src] = entry
         holder = self._holder(key)

@@ -6,10 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..documents import Document
+from ..formats import NAMES
 from ..paragraphs import Cleaned, segment
-
-#: Format names a reader may pass to :func:`build_document`.
-FORMATS = ("markdown", "text", "pdf", "html")
 
 
 def build_document(cleaned: Cleaned, path: Path, fmt: str) -> Document:
@@ -18,7 +16,7 @@ def build_document(cleaned: Cleaned, path: Path, fmt: str) -> Document:
     Symbol and language may stay empty: :func:`search.documents.finish` fills them in
     from the file name and the text.
     """
-    if fmt not in FORMATS:
+    if fmt not in NAMES:  # see search.formats
         raise ValueError(f"unknown format {fmt!r}")
     meta, paragraphs = segment(cleaned)
     session = meta.get("session")
