@@ -15,6 +15,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 _EXPORTS = {
+    "CitationGroup": "citations",
+    "Citations": "citations",
     "Document": "documents",
     "iter_sources": "documents",
     "read_document": "documents",
@@ -25,6 +27,8 @@ _EXPORTS = {
     "NotFoundError": "errors",
     "QueryError": "errors",
     "SearchError": "errors",
+    "ParagraphVersion": "history",
+    "SeriesEntry": "history",
     "Hit": "hits",
     "Passage": "hits",
     "Index": "index",
@@ -33,11 +37,16 @@ _EXPORTS = {
     "IngestReport": "ingestion",
     "ingest": "ingestion",
     "Paragraph": "paragraphs",
+    "DraftParagraphHits": "similar",
+    "SimilarHit": "similar",
 }
 
 __all__ = [
+    "CitationGroup",
+    "Citations",
     "Document",
     "DocumentError",
+    "DraftParagraphHits",
     "Failure",
     "Hit",
     "Index",
@@ -47,9 +56,12 @@ __all__ = [
     "IngestReport",
     "NotFoundError",
     "Paragraph",
+    "ParagraphVersion",
     "Passage",
     "QueryError",
     "SearchError",
+    "SeriesEntry",
+    "SimilarHit",
     "ingest",
     "iter_sources",
     "open_index",
@@ -57,6 +69,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .citations import CitationGroup, Citations
     from .documents import Document, iter_sources, read_document
     from .errors import (
         DocumentError,
@@ -67,10 +80,12 @@ if TYPE_CHECKING:
         QueryError,
         SearchError,
     )
+    from .history import ParagraphVersion, SeriesEntry
     from .hits import Hit, Passage
     from .index import Index, open_index
     from .ingestion import Failure, IngestReport, ingest
     from .paragraphs import Paragraph
+    from .similar import DraftParagraphHits, SimilarHit
 
 
 def __getattr__(name: str) -> object:
