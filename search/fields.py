@@ -88,6 +88,7 @@ FIELDS: tuple[Field, ...] = (
     Field("agenda_item", DOCUMENT),
     Field("committee", DOCUMENT),
     Field("report", DOCUMENT),
+    Field("parallel", DERIVED),  # the same paragraph in other languages, when asked for
 )
 
 #: Passage attributes (JSON keys) in order.
