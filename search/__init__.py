@@ -25,6 +25,7 @@ _EXPORTS = {
     "NotFoundError": "errors",
     "QueryError": "errors",
     "SearchError": "errors",
+    "ServeError": "errors",
     "Hit": "hits",
     "Passage": "hits",
     "Index": "index",
@@ -50,6 +51,7 @@ __all__ = [
     "Passage",
     "QueryError",
     "SearchError",
+    "ServeError",
     "ingest",
     "iter_sources",
     "open_index",
@@ -66,6 +68,7 @@ if TYPE_CHECKING:
         NotFoundError,
         QueryError,
         SearchError,
+        ServeError,
     )
     from .hits import Hit, Passage
     from .index import Index, open_index
