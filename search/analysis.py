@@ -59,6 +59,8 @@ from whoosh.analysis import (
 )
 from whoosh.analysis.acore import Token
 
+from .languages import chain_name  # noqa: F401  (the chain of a document language)
+
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 #: UN symbols (A/RES/58/220, 57/263), single CJK characters, and words with their
 #: inner apostrophes (aujourd'hui, l'Assemblée: the elision filter splits those).
@@ -317,11 +319,6 @@ def index_analyzer(name: str) -> Analyzer:
 def index_terms(name: str, text: str) -> list[str]:
     """The terms :func:`index_analyzer` indexes for ``text``."""
     return [t.text for t in index_analyzer(name)(text, positions=True)]
-
-
-def chain_name(lang: str) -> str:
-    """The analysis chain a document language gets: its own, or the neutral ``xx``."""
-    return lang if lang in ("fr", "en") else "xx"
 
 
 def tokens(name: str, text: str) -> list[str]:

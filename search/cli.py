@@ -11,6 +11,8 @@ import sys
 
 import click
 
+from . import kinds, languages
+
 SNIPPET_CHARS = 320
 
 
@@ -65,10 +67,25 @@ def main() -> None:
     """
 
 
-@main.command()
+_QUERY_HELP = f"""Search the index.
+
+    \b
+    Syntax (operators in capitals only):
+      coopération triangulaire     all words must match
+      "Nations Unies"  "…"~2       exact phrase, optional slop
+      sud OR nord   sud OU nord    either;  AND / ET: both (default)
+      NOT nord  SAUF nord  -nord   without
+      (a OR b) coopér*             grouping, prefix
+      symbol:58/220 session:58 year:2003 year:2020..2024
+      lang:fr cites:57/263 kind:{kinds.choices("|")}
+      58/220  A/RES/58/220         that document, or the paragraphs citing it
+    """
+
+
+@main.command(help=_QUERY_HELP)
 @click.argument("words", nargs=-1, required=True)
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(min=1))
-@click.option("--lang", help="Only documents in this language (fr, en, es, ru, ar, zh).")
+@click.option("--lang", help=f"Only documents in this language ({languages.codes()}).")
 @click.option(
     "--context", default=0, type=click.IntRange(min=0), help="Neighbouring paragraphs to show."
 )
@@ -82,19 +99,6 @@ def main() -> None:
 )
 @_index_option
 def query(words, limit, lang, context, as_json, timeout, index_dir) -> None:
-    """Search the index.
-
-    \b
-    Syntax (operators in capitals only):
-      coopération triangulaire     all words must match
-      "Nations Unies"  "…"~2       exact phrase, optional slop
-      sud OR nord   sud OU nord    either;  AND / ET: both (default)
-      NOT nord  SAUF nord  -nord   without
-      (a OR b) coopér*             grouping, prefix
-      symbol:58/220 session:58 year:2003 year:2020..2024
-      lang:fr kind:op|pp|fn|annex cites:57/263
-      58/220  A/RES/58/220         that document, or the paragraphs citing it
-    """
     from . import SearchError, open_index
 
     text = " ".join(words)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import DocumentError
+from .languages import LANGUAGES, RIVAL_WORDS
 from .paragraphs import Paragraph
 
 #: File suffixes ingest reads, mapped to the reader module that handles them.
@@ -33,9 +34,6 @@ READERS = {
 #: format ranks first wins: Markdown keeps footnotes and paragraphs explicit, HTML is
 #: structured, the PDF has layout, raw PDF text has neither.
 FORMAT_RANK = {"markdown": 0, "html": 1, "pdf": 2, "text": 3}
-
-#: Languages with a dedicated analysis chain; the others get the neutral chain.
-ANALYZED_LANGUAGES = ("fr", "en")
 
 
 @dataclass(frozen=True)
@@ -134,29 +132,16 @@ def _decode_8bit(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-# Frequent short words of each language.  Italian, Portuguese and German compete
-# so that text in them is not taken for French or Spanish; they count as "und".
-_STOPWORDS = {
-    "fr": "le la les des du de et en est une un dans pour que qui sur au aux par avec ses "
-    "ces cette son sont leur leurs ne pas nous ou été être aussi entre dont",
-    "en": "the of and to in is that for on with as by are this be its at from which "
-    "it or an have has not was were been shall their all any",
-    "es": "el la los las del de y en que por con para un una se su al lo como sus es "
-    "ha han sobre entre este esta",
-    "it": "il la di che della delle degli dei per non sono gli nel nella alla con un una "
-    "ed anche questo",
-    "pt": "o os da das do dos em para com uma não que por ao às são pelo pela seus sua",
-    "de": "der die das und ist nicht mit den dem von zu für auf ein eine sich im werden wird",
+# Frequent short words of each Latin-script language, with rivals that count as "und".
+_WORDS_OF = {
+    **{la.code: la.words for la in LANGUAGES.values() if la.words},
+    **RIVAL_WORDS,
 }
-_WORDS_OF = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
-_DETECTED = ("fr", "en", "es")
+_DETECTED = tuple(la.code for la in LANGUAGES.values() if la.words)
 _WORD = re.compile(r"[^\W\d_]+")
 
-
 _SCRIPTS = {
-    "ru": re.compile(r"[\u0400-\u052f]"),
-    "ar": re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]"),
-    "zh": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]"),
+    **{la.code: la.script for la in LANGUAGES.values() if la.script is not None},
     "latin": re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]"),
 }
 _LETTER = re.compile(r"[^\W\d_]")

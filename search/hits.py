@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .analysis import ELISION, POSSESSIVE, char_tokens, fold
+from .languages import CitationWords, citation_words
 from .query import Phrase, Prefix, Word, analyze, phrase_starts, sequence_starts
 
 
@@ -84,7 +85,7 @@ def citation(symbol: str, label: str, lang: str) -> str:
     >>> citation("A/RES/78/128", "AN-ART5(1)", "en")
     'A/RES/78/128, annex, art. 5 (1)'
     """
-    fr = lang == "fr"
+    words = citation_words(lang)
     scoped = re.fullmatch(r"(?P<scope>[A-Z]+)\.(?P<rest>.+)", label)
     if scoped:
         scope, rest = scoped.group("scope"), scoped.group("rest")
@@ -94,57 +95,52 @@ def citation(symbol: str, label: str, lang: str) -> str:
         return citation(f"{symbol} {scope}", rest, lang)  # part A, B … of the resolution
     article = re.fullmatch(r"AN(?P<annex>\d*)-(?P<kind>ART|R)(?P<num>\d+)(?P<subs>.*)", label)
     if article:
-        annex = ("annexe" if fr else "annex") + (
+        annex = words.annex + (
             f" {_roman(int(article.group('annex')))}" if article.group("annex") else ""
         )
-        # rules of procedure are "articles" in French
-        unit = "art." if article.group("kind") == "ART" or fr else "rule"
-        return f"{symbol}, {annex}, {unit} {article.group('num')}{_subs(article.group('subs'), fr)}"
+        unit = "art." if article.group("kind") == "ART" else words.rule
+        return (
+            f"{symbol}, {annex}, {unit} {article.group('num')}{_subs(article.group('subs'), words)}"
+        )
     m = re.fullmatch(r"(?P<kind>[A-Z]+)(?P<num>\d+)(?P<subs>(?:\([^)]+\))*)", label)
     if label == "T":
-        return f"{symbol}, {'titre' if fr else 'title'}"
+        return f"{symbol}, {words.title}"
     if m is None:
-        return _annex_citation(symbol, label, fr)
+        return _annex_citation(symbol, label, words)
     kind, num, subs = m.group("kind"), int(m.group("num")), m.group("subs")
-    subs_text = _subs(subs, fr)
-    if kind == "OP":
-        return f"{symbol}, {'par.' if fr else 'para.'} {num}{subs_text}"
+    subs_text = _subs(subs, words)
     if kind == "PP":
-        if fr:
-            return f"{symbol}, {_ordinal_fr(num)} alinéa du préambule"
-        return f"{symbol}, {_ordinal_en(num)} preambular paragraph"
+        return f"{symbol}, {words.preambular.format(words.ordinal(num))}"
     if kind == "FN":
-        return f"{symbol}, {'note' if fr else 'footnote'} {num}"
+        return f"{symbol}, {words.footnote} {num}"
     if kind == "AN":
-        return f"{symbol}, {'annexe, par.' if fr else 'annex, para.'} {num}{subs_text}"
+        return f"{symbol}, {words.annex}, {words.para} {num}{subs_text}"
     if kind == "ART":
-        if fr and subs:
-            return f"{symbol}, art. {num}, par. {subs.strip('()')}"
+        if words.article_item and subs:
+            return f"{symbol}, art. {num}, {words.article_item} {subs.strip('()')}"
         return f"{symbol}, art. {num}{subs_text}"
-    return f"{symbol}, {'par.' if fr else 'para.'} {num}{subs_text}"
+    return f"{symbol}, {words.para} {num}{subs_text}"  # OP, and any other numbered label
 
 
-def _annex_citation(symbol: str, label: str, fr: bool) -> str:
+def _annex_citation(symbol: str, label: str, words: CitationWords) -> str:
     # AN2.5 (annex II, para. 5), AN-P3 / AN2-P3 (unnumbered), AN-H1 (heading)
     m = re.fullmatch(r"AN(?P<annex>\d+)?(?:\.(?P<num>\d+)(?P<subs>(?:\([^)]+\))*)|-.*)", label)
     if m is None:
         return f"{symbol}, {label}"
-    annex = "annexe" if fr else "annex"
+    annex = words.annex
     if m.group("annex"):
         annex += f" {_roman(int(m.group('annex')))}"
     if m.group("num"):
-        para = "par." if fr else "para."
-        return f"{symbol}, {annex}, {para} {m.group('num')}{_subs(m.group('subs'), fr)}"
+        subs = _subs(m.group("subs"), words)
+        return f"{symbol}, {annex}, {words.para} {m.group('num')}{subs}"
     return f"{symbol}, {annex}"
 
 
-def _subs(subs: str, fr: bool) -> str:
+def _subs(subs: str, words: CitationWords) -> str:
     parts = re.findall(r"\(([^)]+)\)", subs or "")
     if not parts:
         return ""
-    if fr:
-        return " " + " ".join(f"{p})" for p in parts)
-    return " " + " ".join(f"({p})" for p in parts)
+    return " " + " ".join(words.sub.format(p) for p in parts)
 
 
 def _roman(n: int) -> str:
@@ -154,29 +150,6 @@ def _roman(n: int) -> str:
             out += letters
             n -= value
     return out
-
-
-_FR_ORD = """
-    premier deuxième troisième quatrième cinquième sixième septième huitième neuvième
-    dixième onzième douzième treizième quatorzième quinzième seizième dix-septième
-    dix-huitième dix-neuvième vingtième
-""".split()
-_EN_ORD = """
-    first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth
-    thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth
-    twentieth
-""".split()
-
-
-def _ordinal_fr(n: int) -> str:
-    return _FR_ORD[n - 1] if n <= len(_FR_ORD) else f"{n}e"
-
-
-def _ordinal_en(n: int) -> str:
-    if n <= len(_EN_ORD):
-        return _EN_ORD[n - 1]
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def find_matches(text: str, chain: str, leaves: list) -> tuple[tuple[int, int], ...]:

@@ -27,7 +27,7 @@ from whoosh.index import EmptyIndexError
 from whoosh.index import open_dir as _open_dir
 from whoosh.util.numeric import byte_to_length
 
-from . import symbols
+from . import languages, symbols
 from .analysis import (
     PAIR_MARK,
     STOP_MARK,
@@ -42,7 +42,7 @@ from .errors import IndexNotFoundError, NotFoundError, QueryError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .query import compile_query, parse, positive_leaves
 
-CHAINS = ("fr", "en", "xx")
+CHAINS = languages.CHAINS
 MARKS = (WORD_MARK, STOP_MARK)
 DEFAULT_INDEX = "index"
 INDEX_ENV = "UNSEARCH_INDEX"

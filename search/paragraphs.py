@@ -38,11 +38,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .kinds import NAMES
+
 FN_OPEN = "\ue000"
 FN_CLOSE = "\ue001"
 
-#: Paragraph kinds, also the values of the ``kind:`` query filter.
-KINDS = ("title", "pp", "op", "fn", "annex", "heading", "article", "text")
+#: Paragraph kinds, also the values of the ``kind:`` query filter (see :mod:`search.kinds`).
+KINDS = NAMES
 
 
 def fn_call(number: str | int) -> str:

@@ -41,7 +41,7 @@ from whoosh.matching.binary import IntersectionMatcher
 from whoosh.query.spans import Span, SpanQuery, SpanWrappingMatcher
 from whoosh.util import make_binary_tree
 
-from . import symbols
+from . import kinds, symbols
 from .analysis import (
     MAX_PAIR_GAP,
     STOP_MARK,
@@ -103,22 +103,6 @@ class Not(_Node):
 Node = Word | Prefix | Phrase | Filter | And | Or | Not
 
 FILTERS = ("symbol", "session", "year", "lang", "kind", "cites")
-KIND_ALIASES = {
-    "op": "op",
-    "operative": "op",
-    "pp": "pp",
-    "preambular": "pp",
-    "fn": "fn",
-    "footnote": "fn",
-    "note": "fn",
-    "annex": "annex",
-    "annexe": "annex",
-    "title": "title",
-    "titre": "title",
-    "heading": "heading",
-    "article": "article",
-    "text": "text",
-}
 _OPS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
 
 _LEX = re.compile(
@@ -493,9 +477,9 @@ def _filter_query(node: Filter) -> wq.Query:
     if name == "lang":
         return wq.Term("lang", value.lower()[:2])
     if name == "kind":
-        kind = KIND_ALIASES.get(value.lower())
+        kind = kinds.lookup(value)
         if kind is None:
-            raise QueryError(f"kind:{value}: use one of op, pp, fn, annex, title, article, text")
+            raise QueryError(f"kind:{value}: use one of {kinds.choices()}")
         return wq.Term("kind", kind)
     m = re.fullmatch(r"(\d{1,4})(?:\.\.|-)(\d{1,4})|(\d{1,4})", value)
     if not m:
