@@ -220,9 +220,7 @@ def test_security_headers(client):
 def test_search_page_shows_citations_and_highlights(client):
     page = client.get("/", params={"q": "coopération triangulaire"}).text
     assert ">A/RES/58/220, par. 4</a>" in page
-    assert (
-        'href="/document?symbol=A%2FRES%2F58%2F220&amp;lang=fr&amp;hit=OP4#OP4"' in page
-    )
+    assert 'href="/document?symbol=A%2FRES%2F58%2F220&amp;lang=fr&amp;hit=OP4#OP4"' in page
     assert "<mark>coopération</mark> <mark>triangulaire</mark>" in page
     assert 'data-copy="A/RES/58/220, par. 4"' in page
 
