@@ -78,7 +78,10 @@ def test_unversioned_api_is_the_current_version(client):
         ({"q": '"'}, "nothing to search for in '\"': only stop words"),
         ({"q": "aid session:x"}, "session:x: expected a number or a range like 2020..2024"),
         ({"q": "   "}, "the query is empty"),
-        ({"q": "kind:verse aid"}, "kind:verse: use one of op, pp, fn, annex, title, article, text"),
+        (
+            {"q": "kind:verse aid"},
+            "kind:verse: use one of op, pp, fn, annex, title, heading, article, text",
+        ),
         ({"q": "aid", "limit": "0"}, "limit: Input should be greater than or equal to 1"),
         ({"q": "aid", "limit": "ten"}, "limit: Input should be a valid integer"),
         ({"q": "aid", "lang": "french"}, "lang: String should match pattern"),

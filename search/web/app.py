@@ -25,9 +25,11 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .. import kinds
 from ..errors import NotFoundError, QueryError, SearchError
 from ..hits import Hit, Passage
 from ..index import Index, open_index
+from ..languages import LANGUAGES
 from .i18n import LANGUAGE_NAMES, MESSAGES, UI_LANGUAGES, negotiate
 
 API_VERSION = "1"
@@ -41,10 +43,7 @@ MAX_LIMIT = 100
 PAGE_HITS = 20
 
 HERE = Path(__file__).resolve().parent
-DOC_LANGS = ("fr", "en", "es", "ru", "ar", "zh")
-KINDS = ("op", "pp", "fn", "annex", "title", "heading", "article", "text")
-#: The kinds a query's ``kind:`` filter takes (``heading`` is not one).
-KIND_FILTERS = ("op", "pp", "fn", "annex", "title", "article", "text")
+DOC_LANGS = tuple(LANGUAGES)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -241,7 +240,7 @@ def _render(request: Request, name: str, context: dict[str, Any], status: int = 
         "switch": switch,
         "other_ui": [u for u in UI_LANGUAGES if u != ui],
         "doc_langs": DOC_LANGS,
-        "kinds": KIND_FILTERS,
+        "kinds": kinds.NAMES,
         **context,
     }
     response = templates.TemplateResponse(request, name, context, status_code=status)
@@ -276,8 +275,8 @@ def _filtered_query(q: str, kind: str, session: str, year_from: str, year_to: st
     """The query with the page's filters added as the query language's own."""
     extra = []
     if kind:
-        if kind not in KIND_FILTERS:
-            raise QueryError(f"kind {kind!r}: use one of {', '.join(KIND_FILTERS)}")
+        if kind not in kinds.NAMES:
+            raise QueryError(f"kind {kind!r}: use one of {kinds.choices()}")
         extra.append(f"kind:{kind}")
     if session.strip():
         extra.append(f"session:{session.strip()}")
