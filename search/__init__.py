@@ -15,6 +15,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 _EXPORTS = {
+    "CitationGroup": "citations",
+    "Citations": "citations",
     "Document": "documents",
     "iter_sources": "documents",
     "read_document": "documents",
@@ -26,6 +28,8 @@ _EXPORTS = {
     "QueryError": "errors",
     "SearchError": "errors",
     "ServeError": "errors",
+    "ParagraphVersion": "history",
+    "SeriesEntry": "history",
     "Hit": "hits",
     "Passage": "hits",
     "Index": "index",
@@ -34,11 +38,16 @@ _EXPORTS = {
     "IngestReport": "ingestion",
     "ingest": "ingestion",
     "Paragraph": "paragraphs",
+    "DraftParagraphHits": "similar",
+    "SimilarHit": "similar",
 }
 
 __all__ = [
+    "CitationGroup",
+    "Citations",
     "Document",
     "DocumentError",
+    "DraftParagraphHits",
     "Failure",
     "Hit",
     "Index",
@@ -48,10 +57,13 @@ __all__ = [
     "IngestReport",
     "NotFoundError",
     "Paragraph",
+    "ParagraphVersion",
     "Passage",
     "QueryError",
     "SearchError",
     "ServeError",
+    "SeriesEntry",
+    "SimilarHit",
     "ingest",
     "iter_sources",
     "open_index",
@@ -59,6 +71,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .citations import CitationGroup, Citations
     from .documents import Document, iter_sources, read_document
     from .errors import (
         DocumentError,
@@ -70,10 +83,12 @@ if TYPE_CHECKING:
         SearchError,
         ServeError,
     )
+    from .history import ParagraphVersion, SeriesEntry
     from .hits import Hit, Passage
     from .index import Index, open_index
     from .ingestion import Failure, IngestReport, ingest
     from .paragraphs import Paragraph
+    from .similar import DraftParagraphHits, SimilarHit
 
 
 def __getattr__(name: str) -> object:

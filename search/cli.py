@@ -257,10 +257,20 @@ def _short(path) -> str:
 @click.argument("paragraph", required=False)
 @click.option("--lang", help="Language version (fr, en, …).")
 @click.option("--context", default=1, show_default=True, type=click.IntRange(min=0))
-@click.option("--json", "as_json", is_flag=True, help="Print paragraphs as a JSON array.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print JSON: a paragraph and its neighbours as an array; a document as an object "
+    "with its paragraphs, cites and cited_by.",
+)
 @_index_option
 def show(symbol, paragraph, lang, context, as_json, index_dir) -> None:
-    """Print a whole document, or one PARAGRAPH (OP4, PP2, FN1, 4…) with its neighbours."""
+    """Print a whole document with what it cites and what cites it, or one
+    PARAGRAPH (OP4, PP2, FN1, 4…) with its neighbours."""
+    import dataclasses
+    import json
+
     from . import SearchError, open_index
 
     try:
@@ -271,10 +281,20 @@ def show(symbol, paragraph, lang, context, as_json, index_dir) -> None:
                 items += [c for c in hit.context if c.order > hit.order]
             else:
                 items = ix.document(symbol, lang=lang)
+                cited = ix.citations(symbol, lang=lang)
     except SearchError as exc:
         raise _fail(exc) from None
-    if as_json:
+    if as_json and paragraph:
         _dump_json(items)
+        return
+    if as_json:
+        data = {
+            "symbol": items[0].symbol,
+            "paragraphs": [dataclasses.asdict(p) for p in items],
+            "cites": [dataclasses.asdict(g) for g in cited.cites],
+            "cited_by": [dataclasses.asdict(g) for g in cited.cited_by],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     first = items[0]
     click.echo(click.style(f"{first.symbol} ({first.lang})  {first.title}", bold=True))
@@ -283,6 +303,137 @@ def show(symbol, paragraph, lang, context, as_json, index_dir) -> None:
         if paragraph and p.paragraph != hit.paragraph:
             label = click.style(label, dim=True)
         click.echo(f"{label}  {p.text}")
+    if not paragraph:
+        _echo_citations("Cites", cited.cites)
+        _echo_citations("Cited by", cited.cited_by)
+
+
+def _echo_citations(heading: str, groups) -> None:
+    if not groups:
+        return
+    click.echo()
+    click.echo(click.style(f"{heading} ({len(groups)} documents)", bold=True))
+    for g in groups:
+        where = ", ".join(g.paragraphs)
+        title = f"  {_shorten(g.title, 60)}" if g.title else ""
+        click.echo(f"  {g.symbol:<16} {g.count:>3} × {where}{title}")
+
+
+@main.command()
+@click.argument("words", nargs=-1)
+@click.option(
+    "--file",
+    "draft_file",
+    type=click.Path(dir_okay=False),
+    help="A draft (.docx .md .txt .html .pdf): results for each of its paragraphs.",
+)
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option("--lang", help="Only documents in this language (fr, en, …).")
+@click.option("--filter", "filters", help='Query filters, e.g. "session:1..79 kind:op".')
+@click.option(
+    "--min-similarity",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Leave out paragraphs sharing less of the draft's words (0 to 1).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@_index_option
+def similar(words, draft_file, limit, lang, filters, min_similarity, as_json, index_dir) -> None:
+    """Adopted paragraphs closest to a draft (TEXT, - for standard input, or --file),
+    with a word diff from the draft to each.
+
+    Similarity is the share of the draft's and the paragraph's word sequences that
+    they have in common, in order (1.0: the same words)."""
+    from . import SearchError, open_index
+
+    if bool(words) == bool(draft_file):
+        raise click.UsageError("give the draft as TEXT, as - (standard input) or with --file")
+    text = " ".join(words)
+    if text == "-":
+        text = sys.stdin.read()
+    options = dict(limit=limit, lang=lang, filter=filters, min_similarity=min_similarity)
+    try:
+        with open_index(index_dir) as ix:
+            if draft_file:
+                results = ix.similar_draft(draft_file, **options)
+            else:
+                hits = ix.similar(text, **options)
+    except SearchError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        _dump_json(results if draft_file else hits)
+        return
+    style = _diff_style()
+    if not draft_file:
+        if not hits:
+            click.echo("no similar paragraphs", err=True)
+        _echo_similar(hits, style, indent="")
+        return
+    for i, result in enumerate(results):
+        if i:
+            click.echo()
+        head = f"¶{result.position} {result.label}: {_shorten(result.text, 100)}"
+        click.echo(click.style(head, bold=True))
+        if not result.hits:
+            click.echo("  no similar paragraphs")
+        _echo_similar(result.hits, style, indent="  ")
+
+
+def _diff_style():
+    """Colour for removed and added words on a terminal; None in a pipe, for
+    ``[-removed-]{+added+}``."""
+    ctx = click.get_current_context()
+    if click.utils.should_strip_ansi(sys.stdout, ctx.color):
+        return None
+    colours = {"-": dict(fg="red", strikethrough=True), "+": dict(fg="green", bold=True)}
+    return lambda op, text: click.style(text, **colours[op])
+
+
+def _echo_similar(hits, style, indent: str) -> None:
+    from .wording import word_diff
+
+    for hit in hits:
+        head = f"{hit.symbol}  {hit.paragraph}  ({hit.citation})  similarity {hit.similarity:.2f}"
+        click.echo(indent + click.style(head, bold=True))
+        click.echo(f"{indent}  {word_diff(hit.diff, style)}")
+
+
+@main.command()
+@click.argument("symbol")
+@click.argument("paragraph", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the series as a JSON array.")
+@_index_option
+def history(symbol, paragraph, as_json, index_dir) -> None:
+    """A resolution's series across sessions, with the paragraphs unchanged, amended,
+    new and dropped against each predecessor; or one PARAGRAPH's versions."""
+    from . import SearchError, open_index
+    from .wording import word_diff
+
+    try:
+        with open_index(index_dir) as ix:
+            items = ix.history(symbol, paragraph)
+    except SearchError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        _dump_json(items)
+        return
+    if paragraph is None:
+        click.echo(click.style(items[0].title, bold=True))
+        for e in items:
+            click.echo(
+                f"{e.symbol:<14} {e.date:<10}  {e.paragraphs:>3} paragraphs: {e.unchanged} unchanged,"
+                f" {e.amended} amended, {e.new} new, {e.dropped} dropped"
+            )
+        return
+    style = _diff_style()
+    for i, v in enumerate(items):
+        if i:
+            click.echo()
+        similarity = f" {v.similarity:.2f}" if v.status == "amended" else ""
+        head = f"{v.symbol}  {v.paragraph}  ({v.citation})  {v.status}{similarity}"
+        click.echo(click.style(head, bold=True))
+        click.echo("  " + (v.text if v.status == "new" else word_diff(v.diff, style)))
 
 
 @main.command()

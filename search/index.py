@@ -341,6 +341,52 @@ class Index:
         hits.partial = found.partial
         return hits
 
+    # -- agreed language (search/similar.py, search/history.py, search/citations.py)
+
+    def similar(
+        self,
+        text: str,
+        limit: int = 10,
+        lang: str | None = None,
+        filter: str | None = None,
+        min_similarity: float = 0.0,
+    ) -> HitList:
+        """The paragraphs closest to a draft paragraph, as :class:`~search.similar.SimilarHit`
+        with a similarity from 0 to 1 and a word diff; ``filter`` takes the query
+        language's filters (``"session:1..79 kind:op"``)."""
+        from .similar import find_similar
+
+        return find_similar(self, text, limit, lang, filter, min_similarity)
+
+    def similar_draft(
+        self,
+        path: str | os.PathLike,
+        limit: int = 10,
+        lang: str | None = None,
+        filter: str | None = None,
+        min_similarity: float = 0.0,
+    ) -> list:
+        """:meth:`similar` for each paragraph of a draft file (``.docx``, ``.md``, ``.txt``,
+        ``.html``, ``.pdf``), as :class:`~search.similar.DraftParagraphHits`."""
+        from .similar import similar_draft
+
+        return similar_draft(self, path, limit, lang, filter, min_similarity)
+
+    def history(self, symbol: str, paragraph: str | None = None) -> list:
+        """The series of a resolution across sessions (:class:`~search.history.SeriesEntry`
+        with counts of unchanged, amended, new and dropped paragraphs), or with
+        ``paragraph`` that paragraph's versions (:class:`~search.history.ParagraphVersion`)."""
+        from .history import series, versions
+
+        return series(self, symbol) if paragraph is None else versions(self, symbol, paragraph)
+
+    def citations(self, symbol: str, lang: str | None = None):
+        """What a document cites and which indexed documents cite it, grouped by
+        document with counts (:class:`~search.citations.Citations`)."""
+        from .citations import citations
+
+        return citations(self, symbol, lang)
+
     def _compile(self, node, query: str, lang: str | None) -> wq.Query:
         """The Whoosh query for a parsed query: one variant per analysis chain that
         the index holds paragraphs of."""

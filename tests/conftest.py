@@ -51,15 +51,38 @@ def ix(sample_index):
         yield index
 
 
-#: What the web app is tested on: the French resolution, two English ones, the UDHR
-#: in six languages (twins), and a fixture whose text holds markup.
-WEB_SAMPLE = [
+#: A recurring resolution in three sessions (South-South cooperation: A/RES/78/167,
+#: 79/236, 80/156), its French forerunner A/RES/58/220, and two unrelated resolutions.
+SERIES = [
     RESOLUTIONS / "fr",
-    RESOLUTIONS / "en-md" / "A_RES_80_7.md",
-    RESOLUTIONS / "en-md" / "A_RES_80_1.md",
-    CORPUS / "udhr",
-    FIXTURES / "web" / "A_RES_99_1.txt",
+    *(RESOLUTIONS / "en-txt" / f"A_RES_{n}.txt" for n in ("78_167", "79_236", "80_156")),
+    RESOLUTIONS / "en-txt" / "A_RES_78_1.txt",
+    RESOLUTIONS / "en-txt" / "A_RES_80_7.txt",
 ]
+
+
+@pytest.fixture(scope="session")
+def series_index(tmp_path_factory, corpus) -> Path:
+    """An index of :data:`SERIES`, built once for the test session."""
+    import search
+
+    index_dir = tmp_path_factory.mktemp("series")
+    report = search.ingest(SERIES, index_dir)
+    assert report.ok, report.failures
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def series_ix(series_index):
+    import search
+
+    with search.open_index(series_index) as index:
+        yield index
+
+
+#: What the web app is tested on: :data:`SERIES`, the UDHR in six languages (twins),
+#: and a fixture whose text holds markup.
+WEB_SAMPLE = [*SERIES, CORPUS / "udhr", FIXTURES / "web" / "A_RES_99_1.txt"]
 
 
 @pytest.fixture(scope="session")

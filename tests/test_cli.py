@@ -133,9 +133,16 @@ def test_show_paragraph_with_neighbours(run):
 def test_show_whole_document_as_json(run):
     result = run("show", "58/220", "--json")
     assert result.exit_code == 0
-    items = json.loads(result.output)
-    assert [i["paragraph"] for i in items][:4] == ["T", "PP1", "PP2", "PP3"]
-    assert len(items) == 24
+    shown = json.loads(result.output)
+    assert [i["paragraph"] for i in shown["paragraphs"]][:4] == ["T", "PP1", "PP2", "PP3"]
+    assert len(shown["paragraphs"]) == 24
+    assert shown["cites"][0] == {
+        "symbol": "A/RES/57/263",
+        "title": "",
+        "count": 1,
+        "paragraphs": ["OP10"],
+    }
+    assert shown["cited_by"] == []
 
 
 def test_show_unknown_paragraph(run):

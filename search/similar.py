@@ -1,0 +1,198 @@
+"""Similar: the adopted paragraphs closest to a draft, with a word diff to each.
+
+A draft paragraph is analysed with its language's chain; its distinctive terms
+(words found in at most :data:`COMMON_SHARE` of the paragraphs, while enough such
+words remain) and the pair terms of its common words in a row (the index holds
+them: see :class:`search.analysis.IndexTermsFilter`) make one OR query, ranked by
+BM25.  The best :data:`CANDIDATES` paragraphs are re-ranked by how much of the
+draft's word sequence they share (:func:`search.wording.similarity` on the
+analysed words, stop words included), identical text first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from whoosh import query as wq
+
+from .analysis import MAX_PAIR_GAP, chain_name, common_stems, pair_term
+from .documents import detect_language
+from .drafts import read_draft
+from .errors import QueryError
+from .hits import Hit, HitList
+from .query import analyze, compile_query, parse, positive_leaves
+from .wording import Alphabet, diff, similarity, wording
+
+if TYPE_CHECKING:
+    from .index import Index
+
+#: Paragraphs of the index re-ranked by similarity, at least (or 5 per hit asked for).
+CANDIDATES = 100
+#: A draft term found in more than this share of the paragraphs is left out of the
+#: candidate query, when at least :data:`MIN_TERMS` rarer terms remain.
+COMMON_SHARE = 0.1
+MIN_TERMS = 4
+
+
+@dataclass(frozen=True)
+class SimilarHit(Hit):
+    """A paragraph close to a draft: ``similarity`` from 0 to 1 (the share of the
+    draft's and the paragraph's word sequences that they have in common, in order:
+    1.0 for the same words) and ``diff``, the word diff from the draft to the
+    paragraph as ``(op, text)`` pairs (``=`` kept, ``-`` removed, ``+`` added)."""
+
+    similarity: float = 0.0
+    diff: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class DraftParagraphHits:
+    """The closest paragraphs to one paragraph of a draft file; ``position`` counts
+    the draft's paragraphs from 1, ``label`` is what the reader found (``OP3``, ``P3``)."""
+
+    position: int
+    label: str
+    text: str
+    hits: tuple[SimilarHit, ...]
+
+
+def find_similar(
+    ix: Index,
+    text: str,
+    limit: int = 10,
+    lang: str | None = None,
+    filter: str | None = None,
+    min_similarity: float = 0.0,
+) -> HitList:
+    """The ``limit`` paragraphs of ``ix`` closest to the draft ``text``, closest first."""
+    from .index import _hit, _passage
+
+    if limit < 1:
+        raise QueryError("limit must be at least 1")
+    if not 0.0 <= min_similarity <= 1.0:
+        raise QueryError(f"min-similarity must be between 0 and 1, not {min_similarity:g}")
+    draft = " ".join(text.split())
+    if not draft:
+        raise QueryError("the draft is empty: nothing to compare")
+    restrict = _filters(filter)
+    s = ix.searcher()
+    chains = _chains(ix, draft, lang)
+    variants = []
+    words = False  # whether the draft has any word that is not a stop word
+    for chain in chains:
+        words = words or bool(analyze(chain, draft))
+        q = _candidates_query(s, chain, draft)
+        if q is None:
+            continue
+        parts = [q]
+        if restrict is not None:
+            compiled = compile_query(restrict, chain)
+            if compiled is not None:
+                parts.append(compiled)
+        if lang:
+            parts.append(wq.Term("lang", lang.lower()[:2]))
+        variants.append(wq.And(parts) if len(parts) > 1 else q)
+    if not words:
+        raise QueryError(f"nothing to compare in {_quote(draft)}: only stop words")
+    if not variants:
+        return HitList()  # none of its words is in the index
+    q = variants[0] if len(variants) == 1 else wq.Or(variants)
+    found = ix._top(s, q, max(CANDIDATES, 5 * limit), None)
+    alphabet = Alphabet()
+    drafts = {chain: wording(draft, chain) for chain in ("fr", "en", "xx")}
+    exact = wording(draft, "xx", exact=True)
+    ranked = []
+    for score, docnum in found.top:
+        stored = s.stored_fields(docnum)
+        chain = chain_name(stored["lang"])
+        sim = similarity(drafts[chain], wording(stored["text"], chain), alphabet)
+        if sim < min_similarity:
+            continue
+        same = " ".join(stored["text"].split()) == draft
+        ranked.append((-sim, not same, -score, stored["symbol"], stored["order"], stored))
+    ranked.sort(key=lambda t: t[:5])
+    hits = HitList()
+    for neg_sim, _, neg_score, *_, stored in ranked[:limit]:
+        p = _passage(stored)
+        ops = diff(exact, wording(p.text, "xx", exact=True))
+        hit = _hit(p, stored, score=round(-neg_score, 4))
+        hits.append(SimilarHit(**vars(hit), similarity=-neg_sim, diff=ops))
+    return hits
+
+
+def similar_draft(
+    ix: Index,
+    path: str | Path,
+    limit: int = 10,
+    lang: str | None = None,
+    filter: str | None = None,
+    min_similarity: float = 0.0,
+) -> list[DraftParagraphHits]:
+    """The closest paragraphs to each paragraph of a draft file (see :func:`read_draft`)."""
+    options = dict(limit=limit, lang=lang, filter=filter, min_similarity=min_similarity)
+    out = []
+    for para in read_draft(path):
+        try:
+            hits = find_similar(ix, para.text, **options)
+        except QueryError as exc:
+            if "only stop words" not in str(exc):
+                raise
+            hits = HitList()  # "(a)", "Annex": nothing to look for
+        out.append(DraftParagraphHits(para.position, para.label, para.text, tuple(hits)))
+    return out
+
+
+def _filters(filter: str | None):
+    """The parsed ``--filter``: filters only (``session:1..79 kind:op``), no words."""
+    if not filter or not filter.strip():
+        return None
+    node = parse(filter)
+    if positive_leaves(node):
+        raise QueryError(
+            f"filter {filter!r}: only filters here (session:, year:, lang:, kind:, symbol:, "
+            "cites:), no words"
+        )
+    return node
+
+
+def _chains(ix: Index, draft: str, lang: str | None) -> list[str]:
+    """The analysis chains to look for the draft in: its language's, or every chain
+    the index holds when the language is not known."""
+    if lang:
+        return [chain_name(lang.lower()[:2])]
+    detected = detect_language(draft)
+    if detected != "und":
+        return [chain_name(detected)]
+    return sorted(ix._chains())
+
+
+def _candidates_query(s, chain: str, draft: str) -> wq.Query | None:
+    """An OR of the draft's distinctive terms and of its pair terms, on ``chain``'s
+    field (None if the index has none of them)."""
+    field = f"text_{chain}"
+    terms = analyze(chain, draft)
+    if not terms:
+        return None
+    total = max(s.doc_count(), 1)
+    distinct = list(dict.fromkeys(t for t, _ in terms))
+    frequency = {t: s.doc_frequency(field, t) for t in distinct}
+    rare = [t for t in distinct if 0 < frequency[t] <= COMMON_SHARE * total]
+    words = rare if len(rare) >= MIN_TERMS else [t for t in distinct if frequency[t]]
+    common = common_stems(chain)
+    pairs = {
+        pair_term(a, b, pb - pa)
+        for (a, pa), (b, pb) in pairwise(terms)
+        if a in common and b in common and pb - pa <= MAX_PAIR_GAP
+    }
+    parts = [wq.Term(field, t) for t in words]
+    parts += [wq.Term(field, t) for t in sorted(pairs) if s.doc_frequency(field, t)]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _quote(text: str, n: int = 60) -> str:
+    return repr(text if len(text) <= n else text[: n - 1] + "…")
