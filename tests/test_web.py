@@ -20,6 +20,7 @@ import search
 from search.cli import main
 from search.web import create_app, listen
 from search.web.app import MAX_QUERY, Guard
+from search.web.series import series_grid
 
 
 @pytest.fixture(scope="module")
@@ -119,15 +120,13 @@ def test_no_query_is_a_server_error(client, q):
 def test_document_is_the_cli_show_json(client, web_index):
     response = client.get("/api/v1/documents", params={"symbol": "A/RES/99/1"})
     assert response.status_code == 200
-    assert response.json() == cli_json(web_index, "show", "A/RES/99/1")
-    assert [p["paragraph"] for p in response.json()] == [
-        "T",
-        "PP1",
-        "OP1",
-        "OP2",
-        "OP2(a)",
-        "OP2(b)",
-    ]
+    body = response.json()
+    assert body == cli_json(web_index, "show", "A/RES/99/1")
+    assert list(body) == ["symbol", "paragraphs", "cites", "cited_by"]
+    labels = [p["paragraph"] for p in body["paragraphs"]]
+    assert labels == ["T", "PP1", "OP1", "OP2", "OP2(a)", "OP2(b)"]
+    cited = client.get("/api/v1/documents", params={"symbol": "A/RES/58/220"}).json()["cites"]
+    assert "A/RES/57/263" in [g["symbol"] for g in cited]
 
 
 def test_document_paragraph_with_context(client, web_index):
@@ -169,7 +168,13 @@ def test_document_without_symbol_is_400(client):
 def test_openapi_describes_the_api(client):
     spec = client.get("/api/v1/openapi.json").json()
     assert spec["info"]["version"] == "1"
-    assert set(spec["paths"]) == {"/api/v1/search", "/api/v1/documents"}
+    assert set(spec["paths"]) == {
+        "/api/v1/search",
+        "/api/v1/documents",
+        "/api/v1/similar",
+        "/api/v1/similar/draft",
+        "/api/v1/history",
+    }
     params = {p["name"] for p in spec["paths"]["/api/v1/search"]["get"]["parameters"]}
     assert params == {"q", "limit", "lang", "context"}
     assert "citation" in spec["components"]["schemas"]["Hit"]["properties"]
@@ -373,6 +378,152 @@ def test_concurrent_requests_get_the_same_answers(live_server):
     assert {status for status, *_ in results} == {200}
     for q in queries:
         assert len({tuple(c) for _, qq, c in results if qq == q}) == 1
+
+
+# -- POST /api/v1/similar, GET /api/v1/history ---------------------------------------------
+
+DRAFT = "Calls upon States to strengthen South-South and triangular cooperation"
+
+
+def test_similar_answers_the_cli_json_objects(client, web_index):
+    response = client.post("/api/v1/similar", json={"text": DRAFT, "limit": 3})
+    assert response.status_code == 200
+    hits = response.json()
+    assert hits == cli_json(web_index, "similar", DRAFT, "--limit", "3")
+    assert len(hits) == 3
+    assert {"similarity", "diff", "citation"} <= set(hits[0])
+
+
+def test_similar_filter_and_language(client):
+    body = {"text": DRAFT, "limit": 5, "filter": "session:79 kind:op", "lang": "en"}
+    hits = client.post("/api/v1/similar", json=body).json()
+    assert hits
+    assert {(h["session"], h["kind"], h["lang"]) for h in hits} == {(79, "op", "en")}
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        ({"limit": 3}, 400, "text: Field required"),
+        ({"text": DRAFT, "limit": 0}, 400, "limit: Input should be greater than or equal to 1"),
+        (
+            {"text": DRAFT, "min_similarity": 2},
+            400,
+            "min_similarity: Input should be less than or equal to 1",
+        ),
+        ({"text": "   "}, 400, "the draft is empty: nothing to compare"),
+        ({"text": "x" * 50_001}, 413, "the text is longer than 50,000 characters"),
+    ],
+)
+def test_similar_errors(client, body, status, message):
+    response = client.post("/api/v1/similar", json=body)
+    assert response.status_code == status
+    assert response.json() == {"status": status, "error": message}
+
+
+def test_similar_not_json_is_400(client):
+    response = client.post(
+        "/api/v1/similar", content=b"{text", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+
+
+def test_similar_streamed_body_over_the_limit_is_413(client):
+    def chunks():
+        yield b'{"text": "'
+        for _ in range(11):
+            yield b"x" * 100_000
+
+    response = client.post("/api/v1/similar", content=chunks())
+    assert response.status_code == 413
+
+
+def test_similar_draft_file_is_the_cli_json(client, web_index, tmp_path):
+    draft = tmp_path / "draft.txt"
+    draft.write_text(
+        f"{DRAFT}\n\nRequests the Secretary-General to report on the implementation\n", "utf-8"
+    )
+    with draft.open("rb") as f:
+        response = client.post(
+            "/api/v1/similar/draft", files={"file": ("draft.txt", f)}, data={"limit": "2"}
+        )
+    assert response.status_code == 200
+    results = response.json()
+    assert [(r["position"], len(r["hits"])) for r in results] == [(1, 2), (2, 2)]
+    assert results == cli_json(web_index, "similar", "--file", str(draft), "--limit", "2")
+
+
+def test_similar_draft_of_unknown_type_is_400(client):
+    response = client.post("/api/v1/similar/draft", files={"file": ("draft.exe", b"MZ")})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("draft.exe: unsupported draft type '.exe'")
+
+
+def test_history_is_the_cli_json(client, web_index):
+    series = client.get("/api/v1/history", params={"symbol": "A/RES/80/156"}).json()
+    assert series == cli_json(web_index, "history", "A/RES/80/156")
+    assert [e["symbol"] for e in series] == ["A/RES/78/167", "A/RES/79/236", "A/RES/80/156"]
+    params = {"symbol": "A/RES/80/156", "paragraph": "PP4"}
+    versions = client.get("/api/v1/history", params=params).json()
+    assert versions == cli_json(web_index, "history", "A/RES/80/156", "PP4")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"symbol": "A/RES/12/345"}, "A/RES/12/345: no such document in the index"),
+        ({"symbol": "A/RES/80/156", "paragraph": "OP99"}, "A/RES/80/156 has no paragraph OP99"),
+    ],
+)
+def test_unknown_history_is_404(client, params, message):
+    response = client.get("/api/v1/history", params=params)
+    assert response.status_code == 404
+    assert response.json() == {"status": 404, "error": message}
+
+
+def test_precedents_page_without_javascript(client):
+    response = client.post("/similar", data={"text": DRAFT, "kind": "op"})
+    assert response.status_code == 200
+    first = response.text.split('<li class="hit"', 2)[1]
+    assert 'class="similarity"' in first
+    assert "<del>" in first or "<ins>" in first
+    empty = client.post("/similar", data={"text": ""})
+    assert empty.status_code == 400
+    assert "paste a draft paragraph, or choose a draft file" in empty.text
+
+
+def test_series_grid_agrees_with_history(web_index):
+    with search.open_index(web_index) as ix:
+        grid = series_grid(ix, "A/RES/80/156")
+        entries = ix.history("A/RES/80/156")
+    assert grid.entries == entries
+    for col, entry in enumerate(entries):
+        statuses = [row.cells[col].status for row in grid.rows if col in row.cells]
+        counts = {s: statuses.count(s) for s in ("unchanged", "amended", "new", "dropped")}
+        assert counts == {
+            "unchanged": entry.unchanged,
+            "amended": entry.amended,
+            "new": entry.new,
+            "dropped": entry.dropped,
+        }
+
+
+def test_series_page_draws_every_cell(client, web_index):
+    page = client.get("/series", params={"symbol": "A/RES/80/156"}).text
+    with search.open_index(web_index) as ix:
+        grid = series_grid(ix, "A/RES/80/156")
+    figure = page.split('<svg class="series"', 1)[1].split("</svg>", 1)[0]
+    assert figure.count('<rect class="cell ') == sum(len(row.cells) for row in grid.rows)
+    assert '<svg class="series" role="img"' in page
+    assert page.count('<tr><th scope="row">') == 3
+
+
+def test_versions_page(client, web_index):
+    page = client.get("/series", params={"symbol": "A/RES/80/156", "paragraph": "PP4"}).text
+    with search.open_index(web_index) as ix:
+        versions = ix.history("A/RES/80/156", "PP4")
+    for v in versions:
+        assert f'<li class="para version status-{v.status}" id="{v.symbol}">' in page
 
 
 # -- the command ----------------------------------------------------------------------------

@@ -11,26 +11,34 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import kinds
-from ..errors import NotFoundError, QueryError, SearchError
+from ..citations import CitationGroup, Citations
+from ..drafts import DRAFT_SUFFIXES
+from ..errors import DocumentError, NotFoundError, QueryError, SearchError
+from ..history import ParagraphVersion, SeriesEntry
 from ..hits import Hit, Passage
 from ..index import Index, open_index
 from ..languages import LANGUAGES
+from ..similar import DraftParagraphHits, SimilarHit
 from .i18n import LANGUAGE_NAMES, MESSAGES, UI_LANGUAGES, negotiate
+from .series import GEOMETRY, series_grid
 
 API_VERSION = "1"
 #: Longest query accepted (characters); longer ones are answered 413.
@@ -41,6 +49,7 @@ MAX_TEXT = 50_000
 MAX_BODY = 1_000_000
 MAX_LIMIT = 100
 PAGE_HITS = 20
+PAGE_SIMILAR = 10
 
 HERE = Path(__file__).resolve().parent
 DOC_LANGS = tuple(LANGUAGES)
@@ -135,6 +144,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error_response(request, 500, "internal error")
 
     app.add_exception_handler(QueryError, query_error)
+    app.add_exception_handler(DocumentError, query_error)
     app.add_exception_handler(NotFoundError, not_found)
     app.add_exception_handler(SearchError, index_error)
     app.add_exception_handler(RequestValidationError, invalid)
@@ -271,8 +281,8 @@ def highlight(text: str, matches) -> list[tuple[str, bool]]:
     return out
 
 
-def _filtered_query(q: str, kind: str, session: str, year_from: str, year_to: str) -> str:
-    """The query with the page's filters added as the query language's own."""
+def _filter_terms(kind: str, session: str, year_from: str, year_to: str) -> str:
+    """The page's filters in the query language (``kind:op session:78..80``)."""
     extra = []
     if kind:
         if kind not in kinds.NAMES:
@@ -286,7 +296,49 @@ def _filtered_query(q: str, kind: str, session: str, year_from: str, year_to: st
             if y and not (y.isdigit() and len(y) <= 4):
                 raise QueryError(f"year {y!r}: expected a year like 2003")
         extra.append(f"year:{low or '0'}..{high or '9999'}")
-    return f"({q}) {' '.join(extra)}" if extra else q
+    return " ".join(extra)
+
+
+def _filtered_query(q: str, kind: str, session: str, year_from: str, year_to: str) -> str:
+    """The query with the page's filters added as the query language's own."""
+    extra = _filter_terms(kind, session, year_from, year_to)
+    return f"({q}) {extra}" if extra else q
+
+
+def _doc_lang(lang: str) -> str | None:
+    if lang and lang not in DOC_LANGS:
+        raise QueryError(f"language {lang!r}: use one of {', '.join(DOC_LANGS)}")
+    return lang or None
+
+
+def _check_text(text: str) -> str:
+    if len(text) > MAX_TEXT:
+        raise TooLarge("the text", MAX_TEXT)
+    return text
+
+
+def _similar_draft(shared: SharedIndex, name: str, data: bytes, **options: Any) -> list:
+    """:meth:`Index.similar_draft` for an uploaded file, read from a temporary copy
+    named with the upload's suffix (the reader goes by it)."""
+    suffix = Path(name or "").suffix.lower()
+    if suffix not in DRAFT_SUFFIXES:
+        raise DocumentError(
+            name or "the draft",
+            f"unsupported draft type {suffix or '(none)'!r} (use {', '.join(DRAFT_SUFFIXES)})",
+        )
+    with tempfile.TemporaryDirectory(prefix="unsearch-draft-") as tmp:
+        path = Path(tmp) / f"draft{suffix}"
+        path.write_bytes(data)
+        try:
+            return shared.run(lambda ix: ix.similar_draft(path, **options))
+        except DocumentError as exc:
+            raise DocumentError(name, exc.reason) from None
+
+
+def diff_pieces(ops) -> list[tuple[str, str]]:
+    """A word diff as (op, text) pairs for the template: ``=`` kept, ``-`` removed,
+    ``+`` added (as :mod:`search.wording` gives them)."""
+    return [(op, text) for op, text in ops if text]
 
 
 # -- the app --------------------------------------------------------------------------
@@ -328,12 +380,35 @@ Lang = Annotated[
 
 
 @dataclasses.dataclass(frozen=True)
+class DocumentResult:
+    """What ``GET /api/v1/documents`` answers for a whole document."""
+
+    symbol: str
+    paragraphs: list[Passage]
+    cites: list[CitationGroup]
+    cited_by: list[CitationGroup]
+
+
+@dataclasses.dataclass(frozen=True)
 class SearchResult:
     """What ``GET /api/v1/search`` answers."""
 
     query: str
     partial: bool
     hits: list[Hit]
+
+
+class SimilarRequest(BaseModel):
+    """The body of ``POST /api/v1/similar``."""
+
+    text: str = Field(description="The draft paragraph.")
+    filter: str | None = Field(None, max_length=200, description='e.g. "session:1..79 kind:op"')
+    limit: int = Field(10, ge=1, le=MAX_LIMIT)
+    lang: str | None = Field(None, pattern=r"^[a-z]{2,3}$")
+    min_similarity: float = Field(0.0, ge=0, le=1)
+
+    def options(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"text"})
 
 
 def _api(shared: SharedIndex) -> APIRouter:
@@ -352,22 +427,65 @@ def _api(shared: SharedIndex) -> APIRouter:
         body = {"query": q, "partial": hits.partial, "hits": [dataclasses.asdict(h) for h in hits]}
         return JSONResponse(body)
 
-    @router.get("/documents", response_model=list[Hit | Passage])
+    @router.get("/documents", response_model=DocumentResult | list[Hit | Passage])
     def api_documents(
         symbol: Annotated[str, Query(max_length=200, description="e.g. A/RES/58/220")],
         paragraph: Annotated[str | None, Query(max_length=40, description="e.g. OP4")] = None,
         lang: Lang = None,
         context: Annotated[int, Query(ge=0, le=50)] = 0,
     ) -> JSONResponse:
-        """A document's paragraphs in order; with ``paragraph``, that paragraph (with its
-        chapeau) and ``context`` neighbours on each side, as ``unsearch show --json``."""
+        """A document's paragraphs in order, with what it cites and what cites it; with
+        ``paragraph``, that paragraph (with its chapeau) and ``context`` neighbours on
+        each side.  Both as ``unsearch show --json``."""
         if paragraph:
             hit = shared.run(lambda ix: ix.paragraph(symbol, paragraph, lang=lang, context=context))
             items: list[Any] = [c for c in hit.context if c.order < hit.order]
             items += [hit, *(c for c in hit.context if c.order > hit.order)]
-        else:
-            items = shared.run(lambda ix: ix.document(symbol, lang=lang))
-        return JSONResponse([dataclasses.asdict(p) for p in items])
+            return JSONResponse([dataclasses.asdict(p) for p in items])
+
+        def read(ix: Index) -> tuple[list[Passage], Citations]:
+            return ix.document(symbol, lang=lang), ix.citations(symbol, lang=lang)
+
+        paragraphs, cited = shared.run(read)
+        result = DocumentResult(paragraphs[0].symbol, paragraphs, cited.cites, cited.cited_by)
+        return JSONResponse(dataclasses.asdict(result))
+
+    @router.post("/similar", response_model=list[SimilarHit])
+    def api_similar(request: SimilarRequest) -> JSONResponse:
+        """The adopted paragraphs closest to a draft paragraph, closest first, with a
+        word diff from the draft to each (as ``unsearch similar --json``)."""
+        _check_text(request.text)
+        options = request.options()
+        hits = shared.run(lambda ix: ix.similar(request.text, **options))
+        return JSONResponse([dataclasses.asdict(h) for h in hits])
+
+    @router.post("/similar/draft", response_model=list[DraftParagraphHits])
+    async def api_similar_draft(
+        file: Annotated[UploadFile, File(description="A draft: .docx, .md, .txt, .html or .pdf")],
+        limit: Annotated[int, Form(ge=1, le=MAX_LIMIT)] = 10,
+        lang: Annotated[str | None, Form(pattern=r"^[a-z]{2,3}$")] = None,
+        filter: Annotated[str | None, Form(max_length=200)] = None,
+        min_similarity: Annotated[float, Form(ge=0, le=1)] = 0.0,
+    ) -> JSONResponse:
+        """:func:`api_similar` for each paragraph of a draft file (as ``unsearch similar
+        --file --json``)."""
+        data = await file.read()
+        options = dict(limit=limit, lang=lang, filter=filter, min_similarity=min_similarity)
+        results = await run_in_threadpool(
+            _similar_draft, shared, file.filename or "", data, **options
+        )
+        return JSONResponse([dataclasses.asdict(r) for r in results])
+
+    @router.get("/history", response_model=list[SeriesEntry] | list[ParagraphVersion])
+    def api_history(
+        symbol: Annotated[str, Query(max_length=200, description="e.g. A/RES/80/156")],
+        paragraph: Annotated[str | None, Query(max_length=40, description="e.g. OP4")] = None,
+    ) -> JSONResponse:
+        """A resolution's series across sessions with counts of unchanged, amended, new
+        and dropped paragraphs; with ``paragraph``, that paragraph's versions (as
+        ``unsearch history --json``)."""
+        items = shared.run(lambda ix: ix.history(symbol, paragraph))
+        return JSONResponse([dataclasses.asdict(i) for i in items])
 
     return router
 
@@ -397,10 +515,9 @@ def _pages(shared: SharedIndex) -> APIRouter:
         if len(q) > MAX_QUERY:
             raise TooLarge("the query", MAX_QUERY)
         if q.strip():
-            if lang and lang not in DOC_LANGS:
-                raise QueryError(f"language {lang!r}: use one of {', '.join(DOC_LANGS)}")
+            doc_lang = _doc_lang(lang)
             text = _filtered_query(q, kind, session, year_from, year_to)
-            hits = shared.run(lambda ix: ix.search(text, limit=PAGE_HITS, lang=lang or None))
+            hits = shared.run(lambda ix: ix.search(text, limit=PAGE_HITS, lang=doc_lang))
             context["hits"] = [(h, highlight(h.text, h.matches)) for h in hits]
             context["partial"] = hits.partial
         return _render(request, "search.html", context)
@@ -435,7 +552,60 @@ def _pages(shared: SharedIndex) -> APIRouter:
         }
         return _render(request, "document.html", context)
 
+    @router.get("/similar")
+    def page_similar(request: Request) -> Response:
+        return _render(request, "similar.html", {"form": {}, "results": None})
+
+    @router.post("/similar")
+    async def page_similar_results(
+        request: Request,
+        text: Annotated[str, Form()] = "",
+        file: Annotated[UploadFile | None, File()] = None,
+        lang: Annotated[str, Form(max_length=3)] = "",
+        kind: Annotated[str, Form(max_length=10)] = "",
+        session: Annotated[str, Form(max_length=20)] = "",
+        year_from: Annotated[str, Form(max_length=10)] = "",
+        year_to: Annotated[str, Form(max_length=10)] = "",
+    ) -> Response:
+        form = {"text": text, "lang": lang, "kind": kind, "session": session}
+        form.update(year_from=year_from, year_to=year_to)
+        _check_text(text)
+        options = {
+            "limit": PAGE_SIMILAR,
+            "lang": _doc_lang(lang),
+            "filter": _filter_terms(kind, session, year_from, year_to) or None,
+        }
+        data = await file.read() if file is not None and file.filename else b""
+        if data:
+            name = file.filename or ""
+            found = await run_in_threadpool(_similar_draft, shared, name, data, **options)
+            results = [(f"{f.label}", f.text, _similar_view(f.hits)) for f in found]
+        elif text.strip():
+            hits = await run_in_threadpool(shared.run, lambda ix: ix.similar(text, **options))
+            results = [("", "", _similar_view(hits))]
+        else:
+            raise QueryError("paste a draft paragraph, or choose a draft file")
+        return _render(request, "similar.html", {"form": form, "results": results})
+
+    @router.get("/series")
+    def page_series(
+        request: Request,
+        symbol: Annotated[str, Query(max_length=200)],
+        paragraph: Annotated[str, Query(max_length=40)] = "",
+    ) -> Response:
+        if paragraph:
+            versions = shared.run(lambda ix: ix.history(symbol, paragraph))
+            views = [(v, diff_pieces(v.diff)) for v in versions]
+            context = {"symbol": symbol, "paragraph": paragraph.upper(), "versions": views}
+            return _render(request, "versions.html", context)
+        grid = shared.run(lambda ix: series_grid(ix, symbol))
+        return _render(request, "series.html", {"symbol": symbol, "grid": grid, "geo": GEOMETRY})
+
     return router
+
+
+def _similar_view(hits) -> list[tuple[SimilarHit, list[tuple[str, str]]]]:
+    return [(h, diff_pieces(h.diff)) for h in hits]
 
 
 def _aligned(main: list[Passage], twin: list[Passage]) -> list[tuple[Passage, Passage | None]]:
