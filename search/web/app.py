@@ -37,6 +37,7 @@ from ..hits import Hit, Passage
 from ..index import Index, open_index
 from ..languages import LANGUAGES
 from ..similar import DraftParagraphHits, SimilarHit
+from ..twins import align
 from .i18n import LANGUAGE_NAMES, MESSAGES, UI_LANGUAGES, negotiate
 from .series import GEOMETRY, series_grid
 
@@ -608,7 +609,12 @@ def _similar_view(hits) -> list[tuple[SimilarHit, list[tuple[str, str]]]]:
     return [(h, diff_pieces(h.diff)) for h in hits]
 
 
-def _aligned(main: list[Passage], twin: list[Passage]) -> list[tuple[Passage, Passage | None]]:
-    """Each paragraph of ``main`` beside the paragraph with the same label in ``twin``."""
-    by_label = {p.paragraph: p for p in twin}
-    return [(p, by_label.get(p.paragraph)) for p in main]
+def _aligned(main: list[Passage], twin: list[Passage]) -> list[tuple[Passage, str]]:
+    """Each paragraph of ``main`` beside the text of its twin(s) in ``twin``
+    (:func:`search.twins.align`: by label, or by order and length where the labels
+    of the two versions disagree)."""
+    if not twin:
+        return [(p, "") for p in main]
+    pairs = align([(p.paragraph, p.text) for p in main], [(p.paragraph, p.text) for p in twin])
+    text = {p.paragraph: p.text for p in twin}
+    return [(p, " ".join(text[label] for label in pairs.get(p.paragraph, ()))) for p in main]
