@@ -8,6 +8,7 @@ the page in its temporary folder.
 
 from __future__ import annotations
 
+import re
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -126,3 +127,29 @@ def test_copy_button_copies_the_citation(browser, live_server, tmp_path):
             assert page.evaluate("navigator.clipboard.readText()") == "A/RES/99/1, para. 2 (a)"
     finally:
         context.close()
+
+
+def test_find_precedents_then_the_series(page, live_server, tmp_path):
+    from playwright.sync_api import expect
+
+    with screenshot_on_failure(page, tmp_path):
+        page.goto(live_server + "/")
+        page.get_by_role("link", name="Find precedents").click()
+        draft = page.get_by_label("Draft paragraph")
+        expect(draft).to_be_focused()
+        draft.fill(
+            "Encourages developing countries to strengthen South-South and triangular cooperation"
+        )
+        page.get_by_role("button", name="Find precedents").click()
+        first = page.locator("ol.hits > li").first
+        expect(first.locator(".similarity")).to_have_text(re.compile(r"^\d+ %$"))
+        expect(first.locator("del, ins").first).to_be_visible()
+
+        page.goto(live_server + "/document?symbol=A/RES/80/156")
+        page.get_by_role("link", name="Series across sessions").click()
+        figure = page.get_by_role("img", name="Series across sessions: South-South cooperation")
+        expect(figure).to_be_visible()
+        expect(figure.locator("text.col-head")).to_have_text(["78", "79", "80"])
+        figure.locator("rect.cell.amended").first.click()
+        expect(page.locator("h1")).to_have_text(re.compile(r"^Versions of (PP|OP)\d+"))
+        expect(page.locator(".badge.amended").first).to_be_visible()
