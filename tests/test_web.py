@@ -176,7 +176,7 @@ def test_openapi_describes_the_api(client):
         "/api/v1/history",
     }
     params = {p["name"] for p in spec["paths"]["/api/v1/search"]["get"]["parameters"]}
-    assert params == {"q", "limit", "lang", "context"}
+    assert params == {"q", "limit", "lang", "context", "also"}
     assert "citation" in spec["components"]["schemas"]["Hit"]["properties"]
 
 
@@ -283,6 +283,30 @@ def test_document_page_twins_side_by_side(client):
     art1 = page.split('<li id="ART1" ', 1)[1].split("</li>", 1)[0]
     assert '<p lang="fr">Tous les êtres humains naissent libres' in art1
     assert '<p lang="en" class="twin">All human beings are born free' in art1
+    english_chinese = {"symbol": "A/RES/217A(III)", "lang": "en", "also": "zh"}
+    page = client.get("/document", params=english_chinese).text
+    assert '<p class="twin missing">the Chinese version of A/RES/217A(III) has no paragraph' in page
+
+
+def test_search_also_gives_twins(client, web_index):
+    params = {"q": "dignité", "lang": "fr", "limit": 2, "also": "en,zh"}
+    hits = client.get("/api/v1/search", params=params).json()["hits"]
+    args = ["dignité", "--lang", "fr", "--limit", "2", "--also", "en,zh"]
+    assert hits == cli_json(web_index, *args)
+    assert list(hits[0]["parallel"]) == ["en", "zh"]
+    assert hits[0]["parallel"]["en"]["citation"].startswith("A/RES/217A(III), ")
+
+
+def test_unknown_also_is_400(client):
+    response = client.get("/api/v1/search", params={"q": "aid", "also": "en,xx"})
+    assert response.status_code == 400
+    assert response.json()["error"] == "also=xx: use fr, en, es, ru, ar, zh"
+
+
+def test_search_page_shows_twins(client):
+    page = client.get("/", params={"q": "dignité", "lang": "fr", "also": "en"}).text
+    assert '<p class="twin-hit" lang="en"><span class="twin-lang" lang="en">English</span>' in page
+    assert "(A/RES/217A(III), first preambular paragraph)" in page
 
 
 def test_unknown_document_page_is_404(client):

@@ -37,7 +37,6 @@ from ..hits import Hit, Passage
 from ..index import Index, open_index
 from ..languages import LANGUAGES
 from ..similar import DraftParagraphHits, SimilarHit
-from ..twins import align
 from .i18n import LANGUAGE_NAMES, MESSAGES, UI_LANGUAGES, negotiate
 from .series import GEOMETRY, series_grid
 
@@ -312,6 +311,15 @@ def _doc_lang(lang: str) -> str | None:
     return lang or None
 
 
+def _also(value: str | None) -> tuple[str, ...]:
+    """``also=en,fr``: the languages whose twins each paragraph carries."""
+    codes = tuple(dict.fromkeys(c.strip().lower() for c in (value or "").split(",") if c.strip()))
+    unknown = [c for c in codes if c not in LANGUAGES]
+    if unknown:
+        raise QueryError(f"also={','.join(unknown)}: use {', '.join(LANGUAGES)}")
+    return codes
+
+
 def _check_text(text: str) -> str:
     if len(text) > MAX_TEXT:
         raise TooLarge("the text", MAX_TEXT)
@@ -379,6 +387,15 @@ Lang = Annotated[
     Query(pattern=r"^[a-z]{2,3}$", description="Only documents in this language (fr, en, …)."),
 ]
 
+Also = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Twins of each paragraph in these languages (e.g. en,fr).",
+        examples=["en,fr"],
+    ),
+]
+
 
 @dataclasses.dataclass(frozen=True)
 class DocumentResult:
@@ -407,9 +424,10 @@ class SimilarRequest(BaseModel):
     limit: int = Field(10, ge=1, le=MAX_LIMIT)
     lang: str | None = Field(None, pattern=r"^[a-z]{2,3}$")
     min_similarity: float = Field(0.0, ge=0, le=1)
+    also: str | None = Field(None, max_length=40, description="Twins in these languages: en,fr")
 
     def options(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"text"})
+        return {**self.model_dump(exclude={"text", "also"}), "also": _also(self.also)}
 
 
 def _api(shared: SharedIndex) -> APIRouter:
@@ -421,10 +439,14 @@ def _api(shared: SharedIndex) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
         lang: Lang = None,
         context: Annotated[int, Query(ge=0, le=10)] = 0,
+        also: Also = None,
     ) -> JSONResponse:
-        """Ranked paragraphs for a query."""
+        """Ranked paragraphs for a query; with ``also``, each with its twins (``parallel``)."""
         _check_query(q)
-        hits = shared.run(lambda ix: ix.search(q, limit=limit, lang=lang, context=context))
+        twins = _also(also)
+        hits = shared.run(
+            lambda ix: ix.search(q, limit=limit, lang=lang, context=context, also=twins)
+        )
         body = {"query": q, "partial": hits.partial, "hits": [dataclasses.asdict(h) for h in hits]}
         return JSONResponse(body)
 
@@ -434,18 +456,22 @@ def _api(shared: SharedIndex) -> APIRouter:
         paragraph: Annotated[str | None, Query(max_length=40, description="e.g. OP4")] = None,
         lang: Lang = None,
         context: Annotated[int, Query(ge=0, le=50)] = 0,
+        also: Also = None,
     ) -> JSONResponse:
         """A document's paragraphs in order, with what it cites and what cites it; with
         ``paragraph``, that paragraph (with its chapeau) and ``context`` neighbours on
         each side.  Both as ``unsearch show --json``."""
+        twins = _also(also)
         if paragraph:
-            hit = shared.run(lambda ix: ix.paragraph(symbol, paragraph, lang=lang, context=context))
+            hit = shared.run(
+                lambda ix: ix.paragraph(symbol, paragraph, lang=lang, context=context, also=twins)
+            )
             items: list[Any] = [c for c in hit.context if c.order < hit.order]
             items += [hit, *(c for c in hit.context if c.order > hit.order)]
             return JSONResponse([dataclasses.asdict(p) for p in items])
 
         def read(ix: Index) -> tuple[list[Passage], Citations]:
-            return ix.document(symbol, lang=lang), ix.citations(symbol, lang=lang)
+            return ix.document(symbol, lang=lang, also=twins), ix.citations(symbol, lang=lang)
 
         paragraphs, cited = shared.run(read)
         result = DocumentResult(paragraphs[0].symbol, paragraphs, cited.cites, cited.cited_by)
@@ -467,11 +493,13 @@ def _api(shared: SharedIndex) -> APIRouter:
         lang: Annotated[str | None, Form(pattern=r"^[a-z]{2,3}$")] = None,
         filter: Annotated[str | None, Form(max_length=200)] = None,
         min_similarity: Annotated[float, Form(ge=0, le=1)] = 0.0,
+        also: Annotated[str | None, Form(max_length=40)] = None,
     ) -> JSONResponse:
         """:func:`api_similar` for each paragraph of a draft file (as ``unsearch similar
         --file --json``)."""
         data = await file.read()
         options = dict(limit=limit, lang=lang, filter=filter, min_similarity=min_similarity)
+        options["also"] = _also(also)
         results = await run_in_threadpool(
             _similar_draft, shared, file.filename or "", data, **options
         )
@@ -503,8 +531,10 @@ def _pages(shared: SharedIndex) -> APIRouter:
         session: Annotated[str, Query(max_length=20)] = "",
         year_from: Annotated[str, Query(max_length=10)] = "",
         year_to: Annotated[str, Query(max_length=10)] = "",
+        also: Annotated[str, Query(max_length=3)] = "",
     ) -> Response:
         form = {
+            "also": also,
             "q": q,
             "lang": lang,
             "kind": kind,
@@ -518,7 +548,10 @@ def _pages(shared: SharedIndex) -> APIRouter:
         if q.strip():
             doc_lang = _doc_lang(lang)
             text = _filtered_query(q, kind, session, year_from, year_to)
-            hits = shared.run(lambda ix: ix.search(text, limit=PAGE_HITS, lang=doc_lang))
+            twins = _also(also)
+            hits = shared.run(
+                lambda ix: ix.search(text, limit=PAGE_HITS, lang=doc_lang, also=twins)
+            )
             context["hits"] = [(h, highlight(h.text, h.matches)) for h in hits]
             context["partial"] = hits.partial
         return _render(request, "search.html", context)
@@ -540,7 +573,9 @@ def _pages(shared: SharedIndex) -> APIRouter:
             raise NotFoundError(f"{symbol}: not in the index in {lang!r}")
         main_lang = lang or (ui if ui in by_lang else next(iter(by_lang)))
         twin = also if also in by_lang and also != main_lang else ""
-        rows = _aligned(by_lang[main_lang], by_lang[twin] if twin else [])
+        if twin:
+            by_lang[main_lang] = shared.run(lambda ix: ix.document(symbol, main_lang, also=[twin]))
+        rows = [(p, p.parallel.get(twin)) for p in by_lang[main_lang]]
         first = by_lang[main_lang][0]
         context = {
             "doc": first,
@@ -607,14 +642,3 @@ def _pages(shared: SharedIndex) -> APIRouter:
 
 def _similar_view(hits) -> list[tuple[SimilarHit, list[tuple[str, str]]]]:
     return [(h, diff_pieces(h.diff)) for h in hits]
-
-
-def _aligned(main: list[Passage], twin: list[Passage]) -> list[tuple[Passage, str]]:
-    """Each paragraph of ``main`` beside the text of its twin(s) in ``twin``
-    (:func:`search.twins.align`: by label, or by order and length where the labels
-    of the two versions disagree)."""
-    if not twin:
-        return [(p, "") for p in main]
-    pairs = align([(p.paragraph, p.text) for p in main], [(p.paragraph, p.text) for p in twin])
-    text = {p.paragraph: p.text for p in twin}
-    return [(p, " ".join(text[label] for label in pairs.get(p.paragraph, ()))) for p in main]
