@@ -15,12 +15,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 _EXPORTS = {
+    "CheckReport": "checking",
+    "Damage": "checking",
+    "check_index": "checking",
     "CitationGroup": "citations",
     "Citations": "citations",
     "Document": "documents",
     "iter_sources": "documents",
     "read_document": "documents",
     "DocumentError": "errors",
+    "IndexCorruptError": "errors",
     "IndexFormatError": "errors",
     "IndexLockedError": "errors",
     "IndexNotFoundError": "errors",
@@ -43,14 +47,17 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "CheckReport",
     "CitationGroup",
     "Citations",
+    "Damage",
     "Document",
     "DocumentError",
     "DraftParagraphHits",
     "Failure",
     "Hit",
     "Index",
+    "IndexCorruptError",
     "IndexFormatError",
     "IndexLockedError",
     "IndexNotFoundError",
@@ -64,6 +71,7 @@ __all__ = [
     "SeriesEntry",
     "ServeError",
     "SimilarHit",
+    "check_index",
     "ingest",
     "iter_sources",
     "open_index",
@@ -71,10 +79,12 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .checking import CheckReport, Damage, check_index
     from .citations import CitationGroup, Citations
     from .documents import Document, iter_sources, read_document
     from .errors import (
         DocumentError,
+        IndexCorruptError,
         IndexFormatError,
         IndexLockedError,
         IndexNotFoundError,

@@ -82,7 +82,8 @@ def find_similar(
     chains = _chains(ix, draft, lang)
     variants = []
     words = False  # whether the draft has any word that is not a stop word
-    for chain in chains:
+    for name in chains:
+        chain = ix.chains[name]  # the index's own stop words and common stems
         words = words or bool(analyze(chain, draft))
         q = _candidates_query(s, chain, draft)
         if q is None:
