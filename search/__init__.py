@@ -38,6 +38,7 @@ _EXPORTS = {
     "NotFoundError": "errors",
     "QueryError": "errors",
     "SearchError": "errors",
+    "ServeError": "errors",
     "ParagraphVersion": "history",
     "SeriesEntry": "history",
     "Hit": "hits",
@@ -75,6 +76,7 @@ __all__ = [
     "QueryError",
     "SearchError",
     "SeriesEntry",
+    "ServeError",
     "SimilarHit",
     "check_index",
     "ingest",
@@ -96,6 +98,7 @@ if TYPE_CHECKING:
         NotFoundError,
         QueryError,
         SearchError,
+        ServeError,
     )
     from .history import ParagraphVersion, SeriesEntry
     from .hits import Hit, Passage
