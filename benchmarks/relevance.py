@@ -30,7 +30,7 @@ from harness import log, resolutions_index
 import search
 from search.analysis import TOKEN_PATTERN, chain_name, fold
 from search.history import _pair, _series_documents
-from search.wording import Alphabet, similarity, wording
+from search.wording import similarity, wording
 
 SEED = 12
 
@@ -116,7 +116,7 @@ def top1_drafts(ix, cases) -> dict:
     for text, session, previous, lang in cases:
         chain = chain_name(lang)
         hits = ix.similar(text, limit=1, filter=f"session:{session - 1}")
-        target = similarity(wording(text, chain), wording(previous, chain), Alphabet())
+        target = similarity(wording(text, chain), wording(previous, chain))
         ok = bool(hits) and hits[0].similarity >= target
         good += ok
         if previous != text:
