@@ -132,12 +132,10 @@ def similar_draft(
     options = dict(limit=limit, lang=lang, filter=filter, min_similarity=min_similarity)
     out = []
     for para in read_draft(path):
-        try:
+        if any(analyze(chain, para.text) for chain in ("fr", "en", "xx")):
             hits = find_similar(ix, para.text, **options)
-        except QueryError as exc:
-            if "only stop words" not in str(exc):
-                raise
-            hits = HitList()  # "(a)", "Annex": nothing to look for
+        else:
+            hits = HitList()  # "(a)", "of the": nothing to look for
         out.append(DraftParagraphHits(para.position, para.label, para.text, tuple(hits)))
     return out
 
