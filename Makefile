@@ -16,7 +16,7 @@ install: $(BIN)/unsearch
 
 demo: install
 	$(BIN)/unsearch ingest $(CORPUS)/resolutions/fr $(CORPUS)/resolutions/en-md \
-		$(CORPUS)/resolutions/en-txt $(CORPUS)/udhr
+		$(CORPUS)/resolutions/en-txt $(CORPUS)/udhr $(CORPUS)/charter
 	$(BIN)/unsearch "coopération triangulaire"
 
 test: install

@@ -1,5 +1,9 @@
 r"""Text analysis: one chain of small Whoosh filters per language, built in :func:`analyzer`.
 
+Each of the six official languages of the United Nations has its chain (``fr``,
+``en``, ``es``, ``ru``, ``ar``, ``zh``); other languages get the neutral ``xx``
+(folded, not stemmed).
+
 The French chain is the heart of unsearch.  It tokenises words, UN symbols and CJK
 characters; strips elision (``l'``, ``qu'``, ``jusqu'`` …, with ``'`` or ``’``);
 lower-cases; drops a stop list made for UN French while keeping the positions of
@@ -21,8 +25,27 @@ True
 ['mettr', 'oeuvr']
 >>> tokens("en", "the Secretary-General's report on States’ cooperation")
 ['secretari', 'general', 'report', 'state', 'cooper']
->>> tokens("zh", "联合国大会")
-['联', '合', '国', '大', '会']
+
+Spanish and Russian stem with Snowball (``snowballstemmer``) after a stop list made
+for UN texts; Spanish folds accents after stemming (its endings need them), Russian
+writes ё as е.  Arabic is normalised (short vowels and tatweel removed, أ إ آ → ا,
+ى → ي, ة → ه) and lightly stemmed (و, the article, common suffixes).  Chinese is
+cut into overlapping character bigrams, as Lucene's CJK analysis does:
+
+>>> tokens("es", "los derechos humanos") == tokens("es", "derecho humano")
+True
+>>> tokens("es", "la Organización de las Naciones Unidas")
+['organiz', 'nacion', 'unid']
+>>> tokens("ru", "права человека") == tokens("ru", "право человека")
+True
+>>> tokens("ru", "Организации Объединённых Наций") == tokens("ru", "Организация Объединенных Наций")
+True
+>>> tokens("ar", "حقوق الإنسان") == tokens("ar", "حقوق الانسان")
+True
+>>> tokens("ar", "الأمم المتحدة") == tokens("ar", "الامم المتحده") == tokens("ar", "للأمم المتحدة")
+True
+>>> tokens("zh", "联合国宪章")
+['联合', '合国', '国宪', '宪章']
 >>> tokens("words", "Coopération coopératives")
 ['cooperation', 'cooperatives']
 
@@ -49,6 +72,7 @@ from importlib import resources
 from .engine import startup as _startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
 # isort: split
+import snowballstemmer
 from whoosh.analysis import (
     Analyzer,
     Filter,
@@ -56,6 +80,7 @@ from whoosh.analysis import (
     RegexTokenizer,
     StemFilter,
     StopFilter,
+    Tokenizer,
 )
 from whoosh.analysis.acore import Token
 
@@ -64,10 +89,14 @@ from .languages import chain_name  # noqa: F401  (the chain of a document langua
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 #: UN symbols (A/RES/58/220, 57/263), single CJK characters, and words with their
 #: inner apostrophes (aujourd'hui, l'Assemblée: the elision filter splits those).
+#: Combining marks inside a word: Arabic short vowels, shadda and tanween, and
+#: accents written apart (they are not word characters to the regular expression).
+_MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670"
+_LETTERS = rf"[^\W_{_CJK}](?:[^\W_{_CJK}]|[{_MARKS}])*"
 TOKEN_PATTERN = re.compile(
     rf"[A-Z]{{1,4}}(?:/[A-Za-z0-9.\-]+)+|\d{{1,4}}/\d{{1,4}}"
     rf"|[{_CJK}]"
-    rf"|[^\W_{_CJK}]+(?:['’][^\W_{_CJK}]+)*",
+    rf"|{_LETTERS}(?:['’]{_LETTERS})*",
     # the flag Whoosh compiles a tokenizer's pattern with when it loads the schema of
     # an index, so that both share one compiled pattern
     re.UNICODE,
@@ -90,6 +119,40 @@ ENGLISH_STOP_WORDS = frozenset(
     """
     a an and are as at be but by for from if in into is it its of on or such that the
     their them then there these they this to was were will with
+    """.split()
+)
+
+#: Spanish stop words for UN texts: articles, prepositions, conjunctions, clitic and
+#: possessive pronouns.  Forms of "ser", "estar", "haber" and numerals stay words.
+SPANISH_STOP_WORDS = frozenset(
+    """
+    a al ante bajo con contra cual cuales cuya cuyas cuyo cuyos de del desde durante e
+    el ella ellas ellos en entre esa esas ese esos esta estas este estos hacia hasta la
+    las le les lo los me mediante mi mis ni nos nuestra nuestras nuestro nuestros o os
+    para pero por que se según si sin so sobre su sus te tras tu tus u un una unas unos
+    y ya
+    """.split()
+)
+
+#: Russian stop words for UN texts: prepositions, conjunctions, particles and
+#: pronouns.  "все" (all Members), "может", "должны" and numerals stay words.
+RUSSIAN_STOP_WORDS = frozenset(
+    """
+    а без бы в во для до его ее же за и из или их к как ко ли либо между на над не
+    ни но о об обо он она они оно от перед по под при про с со также то того тем том у
+    чего что чтобы это этого этой этом этот эти этих эта которая которого которое
+    которой котором которую которые который которым которыми которых
+    """.split()
+)
+
+#: Arabic stop words for UN texts, spelled as :class:`ArabicNormalizeFilter` leaves
+#: them (على → علي, إلى → الي, أن → ان): prepositions, conjunctions, particles,
+#: relative and demonstrative pronouns written as separate words.
+ARABIC_STOP_WORDS = frozenset(
+    """
+    في من علي الي عن ان او ما لا لم لن قد ثم التي الذي الذين اللتي اللذين هذا هذه
+    ذلك تلك هو هي هم هن مع عند حتي اذا اي الا و بين بشان بما بان وفي واذ كما وقد
+    ايضا
     """.split()
 )
 
@@ -164,6 +227,181 @@ class FoldFilter(Filter):
             yield t
 
 
+class YoFilter(Filter):
+    """Russian: ё is written е in most texts; both spell one word (Объединённых, Объединенных)."""
+
+    per_token = True
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if "ё" in t.text:
+                t.text = t.text.replace("ё", "е")
+            yield t
+
+
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+
+
+@lru_cache(maxsize=200_000)
+def normalize_arabic(text: str) -> str:
+    """Arabic spelled one way: short vowels, shadda and tatweel removed; أ إ آ → ا;
+    ى → ي; ة → ه (so that "الامم المتحده" is "الأمم المتحدة").
+
+    >>> normalize_arabic("الأمم المتحدة") == normalize_arabic("الامم المتحده")
+    True
+    >>> normalize_arabic("أحزاناً مقاصـد") == "احزانا مقاصد"
+    True
+    """
+    return _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
+
+
+class ArabicNormalizeFilter(Filter):
+    """Arabic spelling variants made one (see :func:`normalize_arabic`)."""
+
+    per_token = True
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = normalize_arabic(t.text)
+            yield t
+
+
+#: Light stemming of Arabic (Larkey, Ballesteros and Connell's "light10", as in
+#: Lucene's ArabicStemmer), on normalised words: و, then a definite article, then
+#: suffixes, each only where two letters or more remain.  Measured on the Charter
+#: and the Declaration it joins the forms of a word more often than Snowball's
+#: Arabic stemmer, which keeps "والأمن" apart from "الأمن", "إنسان" from "الإنسان",
+#: and "دولة" from "الدولة".
+ARABIC_ARTICLES = ("وال", "بال", "كال", "فال", "ال", "لل")
+ARABIC_SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+
+
+@lru_cache(maxsize=200_000)
+def arabic_stem(word: str) -> str:
+    """The light stem of a normalised Arabic word.
+
+    >>> [arabic_stem(normalize_arabic(w)) for w in ("الأمم", "وللأمم", "المتحدة", "والأمن")]
+    ['امم', 'امم', 'متحد', 'امن']
+    """
+    if not "\u0600" <= word[:1] <= "\u06ff":
+        return word
+    if word.startswith("و") and len(word) > 3:
+        word = word[1:]
+    for article in ARABIC_ARTICLES:
+        if word.startswith(article) and len(word) >= len(article) + 2:
+            word = word[len(article) :]
+            break
+    for suffix in ARABIC_SUFFIXES:
+        if word.endswith(suffix) and len(word) >= len(suffix) + 2:
+            word = word[: -len(suffix)]
+    return word
+
+
+class ArabicStemFilter(Filter):
+    """Light stemming of Arabic words (see :func:`arabic_stem`); others are left alone."""
+
+    per_token = True
+    stems = True
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if not t.stopped:
+                t.text = arabic_stem(t.text)
+            yield t
+
+
+@cache
+def _snowball(lang: str):
+    # snowballstemmer uses PyStemmer's compiled stemmers when they are installed
+    return lru_cache(maxsize=200_000)(snowballstemmer.stemmer(lang).stemWord)
+
+
+class SnowballFilter(Filter):
+    """Snowball stemming (``snowballstemmer``) that leaves UN symbols and numbers alone.
+
+    With ``fold_after``, the stem loses its accents: Spanish stemming needs the accents
+    of a word to find its ending (abolirá), and folding the stem lets a query
+    without accents ("nacion") find the word with them.
+    """
+
+    per_token = True
+    stems = True
+
+    def __init__(self, lang: str, fold_after: bool = False) -> None:
+        self.lang = lang
+        self.fold_after = fold_after
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and vars(other) == vars(self)
+
+    def __call__(self, tokens):
+        stem = _snowball(self.lang)
+        for t in tokens:
+            if not t.stopped and t.text.isalpha():
+                t.text = stem(t.text)
+                if self.fold_after:
+                    t.text = fold(t.text)
+            yield t
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+class CJKBigramTokenizer(Tokenizer):
+    """Tokens of :data:`TOKEN_PATTERN`, with Chinese (CJK) characters as overlapping
+    bigrams, one position per character, the way Lucene's CJK analysis does:
+    "联合国" is 联合 and 合国.  A character standing alone is a token by itself.
+
+    When indexing, each character is also indexed alone (at the position of the
+    bigram it opens, or closes at the end of a run), so that a one-character query
+    finds it; queries of two characters or more look up bigrams, and their phrases
+    are exact.
+    """
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        unigrams = mode == "index"
+        pos = start_pos
+        for m in TOKEN_PATTERN.finditer(value):
+            s, e = m.span()
+            emit = [(m.group(), s, e)]
+            if e - s == 1 and _is_cjk(value[s]):
+                after = e < len(value) and _is_cjk(value[e])
+                before = s > 0 and _is_cjk(value[s - 1])
+                if after:
+                    emit = [(value[s : e + 1], s, e + 1)]
+                    if unigrams:
+                        emit.append((value[s], s, e))
+                        if not (e + 1 < len(value) and _is_cjk(value[e + 1])):
+                            emit.append((value[e], e, e + 1))  # the run's last one
+                elif before:
+                    continue  # the last character of a run: in the bigram before it
+            for text, a, b in emit:
+                t.text, t.boost, t.stopped = text, 1.0, False
+                if keeporiginal:
+                    t.original = text
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar, t.endchar = start_char + a, start_char + b
+                yield t
+            pos += 1
+
+
 #: Marks the index terms that hold a word as written (folded, not stemmed).
 WORD_MARK = "\x02"
 #: Joins the two words of a pair term; a gap of stop words adds its width.
@@ -201,13 +439,17 @@ def pair_term(first: str, second: str, gap: int = 1) -> str:
 
 
 class KeepWordFilter(Filter):
-    """Remember each token's folded spelling before stemming (``t.word``)."""
+    """Remember each token's folded spelling before stemming (``t.word``); with
+    ``fold``, fold it here (for chains that fold after stemming)."""
 
     per_token = True
 
+    def __init__(self, fold: bool = False) -> None:
+        self.fold = fold
+
     def __call__(self, tokens):
         for t in tokens:
-            t.word = t.text
+            t.word = fold(t.text) if self.fold else t.text
             yield t
 
 
@@ -260,6 +502,8 @@ class IndexTermsFilter(Filter):
 class SymbolSafeStemFilter(StemFilter):
     """Snowball stemming that leaves UN symbols and numbers (``57/263``) alone."""
 
+    stems = True
+
     def __call__(self, tokens):
         stemfn = self._stem
         for t in tokens:
@@ -296,6 +540,31 @@ def analyzer(name: str) -> Analyzer:
             | FoldFilter()
             | SymbolSafeStemFilter(lang="en", cachesize=100_000)
         )
+    if name == "es":
+        return (
+            chain
+            | LowercaseFilter()
+            | StopFilter(stoplist=SPANISH_STOP_WORDS, minsize=1, renumber=False)
+            | SnowballFilter("spanish", fold_after=True)
+        )
+    if name == "ru":
+        return (
+            chain
+            | LowercaseFilter()
+            | YoFilter()
+            | StopFilter(stoplist=RUSSIAN_STOP_WORDS, minsize=1, renumber=False)
+            | SnowballFilter("russian")
+        )
+    if name == "ar":
+        return (
+            chain
+            | LowercaseFilter()
+            | ArabicNormalizeFilter()
+            | StopFilter(stoplist=ARABIC_STOP_WORDS, minsize=1, renumber=False)
+            | ArabicStemFilter()
+        )
+    if name == "zh":
+        return CJKBigramTokenizer() | LowercaseFilter() | FoldFilter()
     if name == "words":
         return chain | LowercaseFilter() | ElisionFilter() | PossessiveFilter() | FoldFilter()
     return chain | LowercaseFilter() | FoldFilter()
@@ -306,10 +575,9 @@ def index_analyzer(name: str) -> Analyzer:
     """The chain used when indexing: :func:`analyzer` with the stem step preceded by
     :class:`KeepWordFilter` and followed by :class:`IndexTermsFilter`."""
     filters = list(analyzer(name).items)
-    stem = next(
-        (i for i, f in enumerate(filters) if isinstance(f, SymbolSafeStemFilter)), len(filters)
-    )
-    filters[stem:stem] = [KeepWordFilter()]
+    stem = next((i for i, f in enumerate(filters) if getattr(f, "stems", False)), len(filters))
+    fold_word = stem < len(filters) and getattr(filters[stem], "fold_after", False)
+    filters[stem:stem] = [KeepWordFilter(fold=fold_word)]
     chain = filters[0]
     for f in filters[1:]:
         chain = chain | f
@@ -318,7 +586,22 @@ def index_analyzer(name: str) -> Analyzer:
 
 def index_terms(name: str, text: str) -> list[str]:
     """The terms :func:`index_analyzer` indexes for ``text``."""
-    return [t.text for t in index_analyzer(name)(text, positions=True)]
+    return [t.text for t in index_analyzer(name)(text, positions=True, mode="index")]
+
+
+def word_form(name: str, text: str) -> str:
+    """A word as chain ``name`` indexes it as written, for prefix queries: lower-cased,
+    and folded (Russian: ё → е only, so that й stays; Arabic: normalised).
+
+    >>> word_form("fr", "Coopér"), word_form("ru", "Объединённ"), word_form("ar", "الأمم")
+    ('cooper', 'объединенн', 'الامم')
+    """
+    text = text.lower()
+    if name == "ru":
+        return text.replace("ё", "е")
+    if name == "ar":
+        return normalize_arabic(text)
+    return fold(text)
 
 
 def tokens(name: str, text: str) -> list[str]:

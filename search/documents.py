@@ -133,11 +133,9 @@ def _decode_8bit(data: bytes) -> str:
 
 
 # Frequent short words of each Latin-script language, with rivals that count as "und".
-_WORDS_OF = {
-    **{la.code: la.words for la in LANGUAGES.values() if la.words},
-    **RIVAL_WORDS,
-}
-_DETECTED = tuple(la.code for la in LANGUAGES.values() if la.words)
+_LATIN = [la for la in LANGUAGES.values() if la.script is None]
+_WORDS_OF = {**{la.code: la.words for la in _LATIN if la.words}, **RIVAL_WORDS}
+_DETECTED = tuple(la.code for la in _LATIN if la.words)
 _WORD = re.compile(r"[^\W\d_]+")
 
 _SCRIPTS = {
@@ -166,6 +164,12 @@ def detect_language(text: str) -> str:
     'en'
     >>> detect_language("La Asamblea General, recordando su resolución 57/263")
     'es'
+    >>> detect_language("Все Члены Организации Объединенных Наций разрешают свои споры")
+    'ru'
+    >>> detect_language("Усі члени Організації Об'єднаних Націй")
+    'und'
+    >>> detect_language("نحن شعوب الأمم المتحدة"), detect_language("联合国之宗旨为")
+    ('ar', 'zh')
     >>> detect_language("xq zzv plokt wrrm 12/4")
     'und'
     """
@@ -177,7 +181,7 @@ def detect_language(text: str) -> str:
     if best == "other" or (best == "zh" and _has_kana(sample)):
         return "und"
     if best != "latin":
-        return best
+        return best if _is_own_script_language(best, sample) else "und"
     words = Counter(w.lower() for w in _WORD.findall(sample))
     counts = {
         lang: sum(n for w, n in words.items() if w in known) for lang, known in _WORDS_OF.items()
@@ -189,6 +193,22 @@ def detect_language(text: str) -> str:
     if first < 2 or first * 10 < words.total() or first < 1.3 * second:
         return "und"
     return ranked[0] if ranked[0] in _DETECTED else "und"
+
+
+def _is_own_script_language(lang: str, sample: str) -> bool:
+    """Whether a text in the script of ``lang`` is in ``lang`` itself, not in another
+    language written in that script."""
+    language = LANGUAGES[lang]
+    if language.others is None:
+        return True
+    letters = len(_SCRIPTS[lang].findall(sample))
+    if len(language.others.findall(sample)) * 200 > letters:
+        return False
+    words = [w.lower() for w in _WORD.findall(sample)]
+    if len(words) < 30:
+        return True  # too short to count function words: the script decides
+    known = sum(w in language.words for w in words)
+    return known * 25 >= len(words)
 
 
 def _has_kana(text: str) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .analysis import ELISION, POSSESSIVE, char_tokens, fold
 from .languages import CitationWords, citation_words
 from .query import Phrase, Prefix, Word, analyze, phrase_starts, sequence_starts
+from .symbols import INSTRUMENTS
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ _SUB = re.compile(r"^(?P<prefix>[A-Z]+[\d.]*-?)(?P<num>\d+)?(?P<subs>(?:\([^)]+\
 
 
 def citation(symbol: str, label: str, lang: str) -> str:
-    """A copy-ready citation of a paragraph, the way UN documents cite each other.
+    """A copy-ready citation of a paragraph, the way UN documents cite each other,
+    in the paragraph's language (the words are in :mod:`search.languages`).
 
     >>> citation("A/RES/58/220", "OP4", "fr")
     'A/RES/58/220, par. 4'
@@ -84,63 +86,116 @@ def citation(symbol: str, label: str, lang: str) -> str:
     'A/RES/78/100 B, second preambular paragraph'
     >>> citation("A/RES/78/128", "AN-ART5(1)", "en")
     'A/RES/78/128, annex, art. 5 (1)'
+
+    In Spanish, Russian, Arabic and Chinese:
+
+    >>> citation("A/RES/58/220", "OP9(a)", "es"), citation("A/RES/58/220", "PP3", "es")
+    ('A/RES/58/220, párr. 9 a)', 'A/RES/58/220, tercer párrafo del preámbulo')
+    >>> citation("A/RES/58/220", "OP4", "ru"), citation("A/RES/58/220", "PP3", "ru")
+    ('A/RES/58/220, п. 4', 'A/RES/58/220, пункт 3 преамбулы')
+    >>> print(citation("A/RES/58/220", "OP4", "ar"), "|", citation("A/RES/58/220", "PP3", "ar"))
+    A/RES/58/220، الفقرة 4 | A/RES/58/220، الفقرة 3 من الديباجة
+    >>> citation("A/RES/58/220", "OP9(a)", "zh"), citation("A/RES/58/220", "FN6", "zh")
+    ('A/RES/58/220，第9段(a)', 'A/RES/58/220，脚注6')
+    >>> citation("A/RES/217A(III)", "ART21(2)", "es"), citation("A/RES/217A(III)", "ART21(2)", "zh")
+    ('A/RES/217A(III), art. 21, párr. 2', 'A/RES/217A(III)，第21条第2款')
+
+    Documents known by a name (:data:`search.symbols.INSTRUMENTS`) are cited by it,
+    their articles in full:
+
+    >>> citation("CHARTER", "ART2(4)", "fr")
+    'Charte des Nations Unies, Article 2, par. 4'
+    >>> citation("CHARTER", "ART13(1)(a)", "en")
+    'Charter of the United Nations, Article 13, para. 1 (a)'
+    >>> citation("CHARTER", "ART2(4)", "ru"), citation("CHARTER", "ART2(4)", "zh")
+    ('Устав Организации Объединенных Наций, статья 2, п. 4', '联合国宪章，第2条第4段')
+    >>> print(citation("CHARTER", "ART2(4)", "ar"), "|", citation("CHARTER", "CH7", "ar"))
+    ميثاق الأمم المتحدة، المادة 2، الفقرة 4 | ميثاق الأمم المتحدة، الفصل 7
+    >>> citation("CHARTER", "CH7", "es"), citation("CHARTER", "PP2", "en")
+    ('Carta de las Naciones Unidas, Capítulo VII', 'Charter of the United Nations, second preambular paragraph')
     """
     words = citation_words(lang)
+    named = INSTRUMENTS.get(symbol)
+    if named:
+        return _named_citation(named.get(lang) or named["en"], label, lang)
+    sep, join = words.sep, words.join
     scoped = re.fullmatch(r"(?P<scope>[A-Z]+)\.(?P<rest>.+)", label)
     if scoped:
         scope, rest = scoped.group("scope"), scoped.group("rest")
         if re.fullmatch(r"[IVXL]+", scope):  # a section of the resolution
-            inner = citation("", rest, lang).removeprefix(", ")
-            return f"{symbol}, sect. {scope}, {inner}"
+            inner = citation("", rest, lang).removeprefix(sep)
+            return f"{symbol}{sep}{words.section.format(scope)}{join}{inner}"
         return citation(f"{symbol} {scope}", rest, lang)  # part A, B … of the resolution
     article = re.fullmatch(r"AN(?P<annex>\d*)-(?P<kind>ART|R)(?P<num>\d+)(?P<subs>.*)", label)
     if article:
         annex = words.annex + (
             f" {_roman(int(article.group('annex')))}" if article.group("annex") else ""
         )
-        unit = "art." if article.group("kind") == "ART" else words.rule
-        return (
-            f"{symbol}, {annex}, {unit} {article.group('num')}{_subs(article.group('subs'), words)}"
-        )
+        unit = words.article if article.group("kind") == "ART" else words.rule
+        num = unit.format(article.group("num"))
+        return f"{symbol}{sep}{annex}{join}{num}{_subs(article.group('subs'), words)}"
     m = re.fullmatch(r"(?P<kind>[A-Z]+)(?P<num>\d+)(?P<subs>(?:\([^)]+\))*)", label)
     if label == "T":
-        return f"{symbol}, {words.title}"
+        return f"{symbol}{sep}{words.title}"
     if m is None:
         return _annex_citation(symbol, label, words)
     kind, num, subs = m.group("kind"), int(m.group("num")), m.group("subs")
     subs_text = _subs(subs, words)
     if kind == "PP":
-        return f"{symbol}, {words.preambular.format(words.ordinal(num))}"
+        return f"{symbol}{sep}{words.preambular.format(words.ordinal(num))}"
     if kind == "FN":
-        return f"{symbol}, {words.footnote} {num}"
+        return f"{symbol}{sep}{words.footnote.format(num)}"
     if kind == "AN":
-        return f"{symbol}, {words.annex}, {words.para} {num}{subs_text}"
+        return f"{symbol}{sep}{words.annex}{join}{words.para.format(num)}{subs_text}"
     if kind == "ART":
-        if words.article_item and subs:
-            return f"{symbol}, art. {num}, {words.article_item} {subs.strip('()')}"
-        return f"{symbol}, art. {num}{subs_text}"
-    return f"{symbol}, {words.para} {num}{subs_text}"  # OP, and any other numbered label
+        parts = re.findall(r"\(([^)]+)\)", subs)
+        if words.article_item and parts:
+            item = words.article_item.format(parts[0])
+            rest = _subs("".join(f"({p})" for p in parts[1:]), words)
+            return f"{symbol}{sep}{words.article.format(num)}{join}{item}{rest}"
+        return f"{symbol}{sep}{words.article.format(num)}{subs_text}"
+    return f"{symbol}{sep}{words.para.format(num)}{subs_text}"  # OP, any other numbered label
+
+
+def _named_citation(name: str, label: str, lang: str) -> str:
+    """A paragraph of a document known by name: "Charter of the United Nations,
+    Article 2, para. 4", "…, Chapter VII"; other labels as a resolution's."""
+    words = citation_words(lang)
+    m = re.fullmatch(r"(?P<kind>ART|CH)(?P<num>\d+)(?P<subs>(?:\([^)]+\))*)", label)
+    if m is None:
+        return citation(name, label, lang) if label[:1].isalpha() and label != "CL" else name
+    kind, num, subs = m.group("kind"), int(m.group("num")), m.group("subs")
+    if kind == "CH":
+        return (
+            f"{name}{words.sep}{words.chapter.format(_roman(num) if words.roman_chapters else num)}"
+        )
+    out = f"{name}{words.sep}{words.article_full.format(num)}"
+    parts = re.findall(r"\(([^)]+)\)", subs)
+    if parts and parts[0].isdigit():
+        out += words.join + words.para.format(parts[0])
+        parts = parts[1:]
+    return out + _subs("".join(f"({p})" for p in parts), words)
 
 
 def _annex_citation(symbol: str, label: str, words: CitationWords) -> str:
     # AN2.5 (annex II, para. 5), AN-P3 / AN2-P3 (unnumbered), AN-H1 (heading)
     m = re.fullmatch(r"AN(?P<annex>\d+)?(?:\.(?P<num>\d+)(?P<subs>(?:\([^)]+\))*)|-.*)", label)
     if m is None:
-        return f"{symbol}, {label}"
+        return f"{symbol}{words.sep}{label}"
     annex = words.annex
     if m.group("annex"):
         annex += f" {_roman(int(m.group('annex')))}"
     if m.group("num"):
         subs = _subs(m.group("subs"), words)
-        return f"{symbol}, {annex}, {words.para} {m.group('num')}{subs}"
-    return f"{symbol}, {annex}"
+        return f"{symbol}{words.sep}{annex}{words.join}{words.para.format(m.group('num'))}{subs}"
+    return f"{symbol}{words.sep}{annex}"
 
 
 def _subs(subs: str, words: CitationWords) -> str:
     parts = re.findall(r"\(([^)]+)\)", subs or "")
     if not parts:
         return ""
-    return " " + " ".join(words.sub.format(p) for p in parts)
+    return words.sub_sep + words.sub_sep.join(words.sub.format(p) for p in parts)
 
 
 def _roman(n: int) -> str:
@@ -203,7 +258,22 @@ def find_matches(text: str, chain: str, leaves: list) -> tuple[tuple[int, int], 
         seq = [(t, pos) for t, pos, _, _ in toks]
         for i in sequence_starts(seq, terms):
             spans.update((toks[i + k][2], toks[i + k][3]) for k in range(len(terms)))
-    return tuple(sorted(spans))
+    return _merged(sorted(spans))
+
+
+def _merged(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Overlapping spans as one (Chinese bigrams overlap: 联合 and 合国 mark 联合国).
+
+    >>> _merged([(0, 2), (1, 3), (5, 7)])
+    ((0, 3), (5, 7))
+    """
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return tuple(out)
 
 
 def _word_span(text: str, start: int, end: int) -> tuple[int, int]:

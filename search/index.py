@@ -1,7 +1,8 @@
 """The index: Whoosh schema, opening an index, and searching it.
 
 One Whoosh document per paragraph.  Text is indexed in one field per analysis
-chain (``text_fr``, ``text_en``, ``text_xx``) so each language gets its own
+chain (``text_fr``, ``text_en``, ``text_es``, ``text_ru``, ``text_ar``, ``text_zh``,
+and ``text_xx`` for other languages) so each language gets its own
 stemming and stop words.  Each field holds, from one analysis pass, the stems,
 the folded words as written (for prefix queries) and word pairs (for phrases);
 see :class:`search.analysis.IndexTermsFilter`.  ``symkey`` and ``cites`` hold

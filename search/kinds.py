@@ -32,9 +32,9 @@ KINDS: tuple[Kind, ...] = (
     Kind("fn", ("FN",), ("footnote", "note"), "footnotes"),
     Kind("annex", ("AN",), ("annexe",), "annex paragraphs"),
     Kind("title", ("T",), ("titre",), "the title"),
-    Kind("heading", ("H", "AN-H"), (), "headings inside the body or an annex"),
-    Kind("article", ("ART",), (), "articles of the Universal Declaration"),
-    Kind("text", ("P",), (), "paragraphs of texts without UN structure"),
+    Kind("heading", ("H", "AN-H", "CH"), (), "headings inside the body or an annex, chapters"),
+    Kind("article", ("ART",), (), "articles of the Universal Declaration and the Charter"),
+    Kind("text", ("P", "CL"), (), "paragraphs of texts without UN structure"),
 )
 
 #: Kind names in table order.

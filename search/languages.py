@@ -7,11 +7,11 @@ its script), and the words of its citations ("par.", "titre", "troisième aliné
 préambule").  A language without citation words of its own is cited in English.
 
 >>> chain_name("fr"), chain_name("es"), chain_name("und")
-('fr', 'xx', 'xx')
+('fr', 'es', 'xx')
 >>> CHAINS
-('fr', 'en', 'xx')
->>> citation_words("fr").ordinal(3), citation_words("ru").ordinal(3)
-('troisième', 'third')
+('fr', 'en', 'es', 'ru', 'ar', 'zh', 'xx')
+>>> citation_words("fr").ordinal(3), citation_words("es").ordinal(3), citation_words("de").para
+('troisième', 'tercer', 'para. {}')
 """
 
 from __future__ import annotations
@@ -36,25 +36,34 @@ def _english_suffix(n: int) -> str:
 
 @dataclass(frozen=True)
 class CitationWords:
-    """How a language cites a paragraph of a resolution."""
+    """How a language cites a paragraph: each ``{}`` takes a number (or, in
+    ``preambular``, what ``ordinal`` makes of it)."""
 
     title: str  #: "A/RES/58/220, titre"
-    para: str  #: "par. 4"
-    footnote: str  #: "note 6"
-    annex: str  #: "annexe, par. 5"
-    rule: str  #: a rule of procedure in an annex ("rule 8"; French says "art.")
+    para: str  #: "par. {}"
+    footnote: str  #: "note {}"
+    annex: str  #: "annexe" ("annexe, par. 5")
+    rule: str  #: a rule of procedure in an annex ("rule {}"; French says "art. {}")
     preambular: str  #: "{} alinéa du préambule", the ordinal in the braces
     ordinal: Callable[[int], str]  #: 3 → "troisième"
     sub: str  #: one sub-paragraph: "{})" (French "9 a)") or "({})" (English "9 (a)")
     article_item: str = ""  #: where set, an article's item is "art. 21, par. 2"
+    article: str = "art. {}"  #: an article of a declaration
+    article_full: str = "Article {}"  #: an article of a treaty cited by name (the Charter)
+    chapter: str = "Chapter {}"  #: the chapter's number in the braces
+    roman_chapters: bool = True  #: chapters numbered I, II … rather than 1, 2 …
+    section: str = "sect. {}"  #: a section of a resolution, its Roman numeral
+    sep: str = ", "  #: between the symbol and what follows
+    join: str = ", "  #: between the parts after it ("annex, para. 5")
+    sub_sep: str = " "  #: before the sub-paragraphs ("para. 9 (a)")
 
 
 FRENCH_CITATION = CitationWords(
     title="titre",
-    para="par.",
-    footnote="note",
+    para="par. {}",
+    footnote="note {}",
     annex="annexe",
-    rule="art.",
+    rule="art. {}",
     preambular="{} alinéa du préambule",
     ordinal=_ordinals(
         "premier deuxième troisième quatrième cinquième sixième septième huitième neuvième"
@@ -63,15 +72,16 @@ FRENCH_CITATION = CitationWords(
         lambda n: f"{n}e",
     ),
     sub="{})",
-    article_item="par.",
+    article_item="par. {}",
+    chapter="Chapitre {}",
 )
 
 ENGLISH_CITATION = CitationWords(
     title="title",
-    para="para.",
-    footnote="footnote",
+    para="para. {}",
+    footnote="footnote {}",
     annex="annex",
-    rule="rule",
+    rule="rule {}",
     preambular="{} preambular paragraph",
     ordinal=_ordinals(
         "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
@@ -82,6 +92,79 @@ ENGLISH_CITATION = CitationWords(
     sub="({})",
 )
 
+SPANISH_CITATION = CitationWords(
+    title="título",
+    para="párr. {}",
+    footnote="nota {}",
+    annex="anexo",
+    rule="art. {}",
+    preambular="{} párrafo del preámbulo",
+    ordinal=_ordinals(
+        "primer segundo tercer cuarto quinto sexto séptimo octavo noveno décimo undécimo duodécimo",
+        lambda n: f"{n}º",
+    ),
+    sub="{})",
+    article_item="párr. {}",
+    article_full="Artículo {}",
+    chapter="Capítulo {}",
+    section="secc. {}",
+)
+
+RUSSIAN_CITATION = CitationWords(
+    title="название",
+    para="п. {}",
+    footnote="сноска {}",
+    annex="приложение",
+    rule="правило {}",
+    preambular="пункт {} преамбулы",
+    ordinal=str,
+    sub="{})",
+    article_item="п. {}",
+    article="ст. {}",
+    article_full="статья {}",
+    chapter="глава {}",
+    section="разд. {}",
+)
+
+ARABIC_CITATION = CitationWords(
+    title="العنوان",
+    para="الفقرة {}",
+    footnote="الحاشية {}",
+    annex="المرفق",
+    rule="المادة {}",
+    preambular="الفقرة {} من الديباجة",
+    ordinal=str,
+    sub="({})",
+    article_item="الفقرة {}",
+    article="المادة {}",
+    article_full="المادة {}",
+    chapter="الفصل {}",
+    roman_chapters=False,
+    section="الفرع {}",
+    sep="، ",
+    join="، ",
+)
+
+CHINESE_CITATION = CitationWords(
+    title="标题",
+    para="第{}段",
+    footnote="脚注{}",
+    annex="附件",
+    rule="第{}条",
+    preambular="序言部分第{}段",
+    ordinal=str,
+    sub="({})",
+    article_item="第{}款",
+    article="第{}条",
+    article_full="第{}条",
+    chapter="第{}章",
+    roman_chapters=False,
+    section="第{}节",
+    sep="，",
+    join="",
+    sub_sep="",
+)
+
 
 @dataclass(frozen=True)
 class Language:
@@ -90,9 +173,11 @@ class Language:
     code: str  #: ISO 639-1
     name: str
     chain: str = NEUTRAL  #: the analysis chain of its documents
-    words: frozenset[str] = frozenset()  #: frequent short words: a Latin-script text's hint
+    words: frozenset[str] = frozenset()  #: frequent short words: what tells it apart
     script: re.Pattern[str] | None = None  #: its letters, for a language of its own script
     citation: CitationWords | None = None  #: None: cited in English
+    #: letters of the other languages written in its script, which it lacks
+    others: re.Pattern[str] | None = None
 
 
 def _words(text: str) -> frozenset[str]:
@@ -125,14 +210,41 @@ LANGUAGES: dict[str, Language] = {
         Language(
             "es",
             "Spanish",
+            chain="es",
             words=_words(
                 "el la los las del de y en que por con para un una se su al lo como sus es"
                 " ha han sobre entre este esta"
             ),
+            citation=SPANISH_CITATION,
         ),
-        Language("ru", "Russian", script=re.compile(r"[\u0400-\u052f]")),
-        Language("ar", "Arabic", script=re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]")),
-        Language("zh", "Chinese", script=re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")),
+        # Russian and Arabic share their scripts with other languages: letters those
+        # have (Ukrainian і ї є ґ, Belarusian ў; Persian and Urdu پ چ ژ گ ک ی) and the
+        # function words of a long enough text tell them apart.
+        Language(
+            "ru",
+            "Russian",
+            chain="ru",
+            script=re.compile(r"[\u0400-\u052f]"),
+            words=_words("и в на не с что по к из для как от о это или при"),
+            citation=RUSSIAN_CITATION,
+            others=re.compile("[іїєґўІЇЄҐЎ]"),
+        ),
+        Language(
+            "ar",
+            "Arabic",
+            chain="ar",
+            script=re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]"),
+            words=_words("في من على إلى أن التي الذي عن أو ما لا مع"),
+            citation=ARABIC_CITATION,
+            others=re.compile("[پچژگکیٹڈڑےں]"),
+        ),
+        Language(
+            "zh",
+            "Chinese",
+            chain="zh",
+            script=re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]"),
+            citation=CHINESE_CITATION,
+        ),
     )
 }
 

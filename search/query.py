@@ -48,8 +48,8 @@ from .analysis import (
     WORD_MARK,
     char_tokens,
     common_stems,
-    fold,
     pair_term,
+    word_form,
 )
 from .errors import QueryError
 
@@ -502,7 +502,7 @@ def compile_query(node: Node, chain: str) -> wq.Query | None:
     if isinstance(node, Phrase):
         return _text_query(field, chain, node.text, node.slop)
     if isinstance(node, Prefix):
-        return wq.Prefix(field, WORD_MARK + fold(node.text.lower()))
+        return wq.Prefix(field, WORD_MARK + word_form(chain, node.text))
     if isinstance(node, Filter):
         return _filter_query(node)
     if isinstance(node, Not):

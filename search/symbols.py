@@ -29,6 +29,20 @@ _RESOLUTION_WORD = re.compile(r"(?i)\b(?:r[ée]solutions?|resolutions?)\b")
 _COUNCIL_RE = re.compile(r"(?<![\w/.])(\d{1,4}) ?\(((?:19|20)\d\d)\)")
 _QUERY_RE = re.compile(rf"^\s*(?:{_FULL}|{_SHORT})\s*$")
 
+#: Documents known by a name rather than a symbol: their id (what ``show`` and
+#: ``symbol:`` accept) and their title in each official language, which their
+#: citations begin with ("Charter of the United Nations, Article 2, para. 4").
+INSTRUMENTS = {
+    "CHARTER": {
+        "ar": "ميثاق الأمم المتحدة",
+        "en": "Charter of the United Nations",
+        "es": "Carta de las Naciones Unidas",
+        "fr": "Charte des Nations Unies",
+        "ru": "Устав Организации Объединенных Наций",
+        "zh": "联合国宪章",
+    },
+}
+
 
 def normalize(symbol: str) -> str:
     """The canonical spelling of a symbol.

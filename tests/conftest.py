@@ -55,6 +55,30 @@ def ix(sample_index):
         yield index
 
 
+#: The Declaration and the Charter in the six official languages.
+SIX = [CORPUS / "udhr", CORPUS / "charter"]
+LANGS = ("ar", "en", "es", "fr", "ru", "zh")
+
+
+@pytest.fixture(scope="session")
+def six_index(tmp_path_factory, corpus) -> Path:
+    """An index of :data:`SIX`, built once for the test session."""
+    import search
+
+    index_dir = tmp_path_factory.mktemp("six")
+    report = search.ingest(SIX, index_dir)
+    assert report.ok, report.failures
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def six(six_index):
+    import search
+
+    with search.open_index(six_index) as index:
+        yield index
+
+
 #: A recurring resolution in three sessions (South-South cooperation: A/RES/78/167,
 #: 79/236, 80/156), its French forerunner A/RES/58/220, and two unrelated resolutions.
 SERIES = [

@@ -101,8 +101,8 @@ def test_english_stop_words_are_function_words_only():
 
 
 def test_neutral_chain_does_not_stem_and_splits_cjk():
-    assert tokens("es", "Asamblea General") == ["asamblea", "general"]
-    assert tokens("zh", "人人生而自由") == ["人", "人", "生", "而", "自", "由"]
+    assert tokens("xx", "Asambleas Generales") == ["asambleas", "generales"]
+    assert tokens("xx", "人人生而自由") == ["人", "人", "生", "而", "自", "由"]
 
 
 def test_prefix_words_are_folded_but_not_stemmed():
@@ -153,7 +153,7 @@ def _samples():
 
 @pytest.mark.parametrize("path", list(_samples()), ids=lambda p: p.name)
 def test_fast_index_terms_are_the_chain_s_terms(corpus, path):
-    from search.analysis import chain_name, index_analyzer
+    from search.analysis import chain_name, index_analyzer, index_positions
     from search.documents import read_document
     from search.index import TextPositions, make_schema
 
@@ -161,6 +161,9 @@ def test_fast_index_terms_are_the_chain_s_terms(corpus, path):
     name = chain_name(doc.lang)
     field = make_schema()[f"text_{name}"]
     assert isinstance(field.format, TextPositions)
+    if name == "zh":  # bigrams need the characters around: the chain itself indexes
+        assert index_positions(index_analyzer(name), doc.paragraphs[0].text) is None
+        return
     for p in doc.paragraphs:
         assert _fast_postings(name, p.text) == _chain_postings(name, p.text), p.label
         # what the field indexes: the same terms, frequencies and positions (an

@@ -401,15 +401,17 @@ def test_huge_single_line_becomes_one_paragraph(tmp_path: Path) -> None:
     assert len(doc.paragraphs[0].text) == len("peace and security " * 300_000) - 1
 
 
-def test_charter_is_plain_text() -> None:
+def test_the_charter_is_read_as_the_charter_not_as_plain_paragraphs() -> None:
     doc = read_document(CORPUS / "charter" / "raw_un_charter_en.txt")
-    assert doc.title == "WE THE PEOPLES OF THE UNITED NATIONS DETERMINED"
-    assert doc.symbol == "raw_un_charter_en"
-    assert doc.paragraphs[1].label == "P2"
+    assert (doc.symbol, doc.title, doc.format) == (
+        "CHARTER",
+        "Charter of the United Nations",
+        "text",
+    )
+    assert doc.paragraphs[1].label == "PP2"
     assert doc.paragraphs[1].text.startswith(
         "to save succeeding generations from the scourge of war"
     )
-    assert {p.kind for p in doc.paragraphs} == {"text"}
 
 
 def test_resolution_recognised_from_its_text_not_its_name(tmp_path: Path) -> None:

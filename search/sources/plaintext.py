@@ -8,8 +8,10 @@ removes the furniture, joins the wrapped lines into logical paragraphs, moves
 the footnotes aside and marks their calls; :func:`search.paragraphs.segment`
 then labels the blocks.
 
-Any other text (a speech, the Charter) becomes paragraphs ``P1``, ``P2`` … split
-at blank lines, or one a line when the text is not hard-wrapped.
+The Charter of the United Nations is read as the structured document it is (see
+:mod:`search.sources.charter`).  Any other text (a speech) becomes paragraphs
+``P1``, ``P2`` … split at blank lines, or one a line when the text is not
+hard-wrapped.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..documents import Document, decode_text
+from ..documents import Document, decode_text, detect_language
 from ..paragraphs import FN_CLOSE, FN_OPEN, Cleaned, Paragraph, fn_call
+from . import charter
 from .common import build_document
 
 #: How much of the start of a text is searched for the marks of a resolution.
@@ -75,6 +78,8 @@ def read(path: Path, data: bytes) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     if is_resolution(text):
         return build_document(clean_resolution(text), path, "text")
+    if charter.is_charter(text):
+        return charter.read(path, text, detect_language(text))
     return plain_document(text, path)
 
 
