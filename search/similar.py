@@ -132,7 +132,8 @@ def similar_draft(
     options = dict(limit=limit, lang=lang, filter=filter, min_similarity=min_similarity)
     out = []
     for para in read_draft(path):
-        if any(analyze(chain, para.text) for chain in ("fr", "en", "xx")):
+        text = " ".join(para.text.split())
+        if any(analyze(chain, text) for chain in _chains(ix, text, lang)):
             hits = find_similar(ix, para.text, **options)
         else:
             hits = HitList()  # "(a)", "of the": nothing to look for
