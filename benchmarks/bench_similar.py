@@ -1,6 +1,7 @@
 """Speed of ``similar`` and ``history``: a 60-word draft on a warm index, a resolution's
 series and a paragraph's versions, and ``unsearch similar --file`` on a 40-paragraph
-Word draft (a whole process, start-up included).
+Word draft (a whole process, start-up included: its wall time, and its CPU time,
+which a machine busy with other work inflates less).
 
 Drafts are the first 60 words of paragraphs of the index (a fixed random sample of
 paragraphs of at least 60 words), with three words replaced by other words of the
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import shlex
 import subprocess
 import sys
@@ -60,29 +62,37 @@ def _stats(samples: list[float]) -> dict:
     return {**latency_stats(samples), "n": len(samples)}
 
 
-def time_similar(ix, drafts: list[str], repeats: int) -> dict:
+class Timer:
+    """Wall and CPU time of each call measured."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def __call__(self, fn, *args):
+        t0, c0 = time.perf_counter(), time.process_time()
+        fn(*args)
+        self.wall.append(time.perf_counter() - t0)
+        self.cpu.append(time.process_time() - c0)
+
+
+def time_similar(ix, drafts: list[str], repeats: int) -> Timer:
     for d in drafts:  # warm-up: the searcher, postings and caches of the words
         ix.similar(d)
-    samples = []
+    timer = Timer()
     for _ in range(repeats):
         for d in drafts:
-            t0 = time.perf_counter()
-            ix.similar(d)
-            samples.append(time.perf_counter() - t0)
-    return _stats(samples)
+            timer(ix.similar, d)
+    return timer
 
 
-def time_history(ix, paragraphs: list[dict]) -> tuple[dict, dict]:
-    series, versions = [], []
+def time_history(ix, paragraphs: list[dict]) -> tuple[Timer, Timer]:
+    series, versions = Timer(), Timer()
     for f in paragraphs:
-        t0 = time.perf_counter()
-        ix.history(f["symbol"])
-        series.append(time.perf_counter() - t0)
+        series(ix.history, f["symbol"])
         if f["kind"] in ("op", "pp", "annex"):
-            t0 = time.perf_counter()
-            ix.history(f["symbol"], f["paragraph"])
-            versions.append(time.perf_counter() - t0)
-    return _stats(series), _stats(versions or [0.0])
+            versions(ix.history, f["symbol"], f["paragraph"])
+    return series, versions
 
 
 def time_file(index_dir: Path, texts: list[str], runs: int) -> dict:
@@ -96,12 +106,15 @@ def time_file(index_dir: Path, texts: list[str], runs: int) -> dict:
         draft.save(path)
         exe = Path(sys.executable).with_name("unsearch")
         cmd = [str(exe), "similar", "--file", str(path), "--index", str(index_dir)]
-        samples = []
+        samples, cpu = [], []
         for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             subprocess.run(cmd, check=True, capture_output=True, cwd=REPO)
             samples.append(time.perf_counter() - t0)
-    return _stats(samples)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return _stats(samples), _stats(cpu)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -131,8 +144,13 @@ def main(argv: list[str] | None = None) -> None:
         series, versions = time_history(ix, sample[:50])
     log("timing similar --file …")
     texts = [make_draft(f["text"], rng, 80) for f in sample[-40:]]
-    file_run = time_file(index_dir, texts, args.file_runs)
+    file_run, file_cpu = time_file(index_dir, texts, args.file_runs)
     ms = lambda v: f"{v:.0f} ms"  # noqa: E731
+    rows = [
+        ("`Index.similar`, 60-word draft, warm", similar),
+        ("`Index.history(symbol)`", series),
+        ("`Index.history(symbol, paragraph)`", versions),
+    ]
     command = shlex.join(["python", "benchmarks/bench_similar.py", *sys.argv[1:]])
     report = "\n".join(
         [
@@ -142,16 +160,21 @@ def main(argv: list[str] | None = None) -> None:
             "on the machine); index opened in "
             f"{ms(opened * 1000)}.",
             "",
-            "| what | runs | p50 | p95 | max |",
-            "|---|---|---|---|---|",
-            f"| `Index.similar`, 60-word draft, warm | {similar['n']} | {ms(similar['p50'])} "
-            f"| {ms(similar['p95'])} | {ms(similar['max'])} |",
-            f"| `Index.history(symbol)`, warm | {series['n']} | {ms(series['p50'])} "
-            f"| {ms(series['p95'])} | {ms(series['max'])} |",
-            f"| `Index.history(symbol, paragraph)`, warm | {versions['n']} "
-            f"| {ms(versions['p50'])} | {ms(versions['p95'])} | {ms(versions['max'])} |",
-            f"| `unsearch similar --file` 40-paragraph .docx (process) | {file_run['n']} "
-            f"| {ms(file_run['p50'])} | {ms(file_run['p95'])} | {ms(file_run['max'])} |",
+            "| what | runs | p50 | p95 | max | CPU p50 | CPU p95 |",
+            "|---|---|---|---|---|---|---|",
+            *(
+                f"| {what} | {len(t.wall)} | {ms(w['p50'])} | {ms(w['p95'])} | {ms(w['max'])} "
+                f"| {ms(c['p50'])} | {ms(c['p95'])} |"
+                for what, t in rows
+                for w, c in [(_stats(t.wall), _stats(t.cpu))]
+            ),
+            f"| `unsearch similar --file` 40-paragraph .docx (a process) | {file_run['n']} "
+            f"| {ms(file_run['p50'])} | {ms(file_run['p95'])} | {ms(file_run['max'])} "
+            f"| {ms(file_cpu['p50'])} | {ms(file_cpu['p95'])} |",
+            "",
+            "CPU: the time the process ran, which a machine busy with other work inflates "
+            "less than the wall time.  `history(symbol)` reads each document of the series "
+            "the first time it is asked for.",
             "",
             f"First `history` call on a fresh searcher (reads the titles): {ms(first_history * 1000)}.",
             "",

@@ -3,9 +3,11 @@
 A draft paragraph is analysed with its language's chain; its :data:`MAX_TERMS`
 rarest terms and the :data:`MAX_PAIRS` rarest pair terms of its common words in a
 row (the index holds them: see :class:`search.analysis.IndexTermsFilter`) make one
-OR query, ranked by BM25.  The best :data:`CANDIDATES` paragraphs are re-ranked by how much of the
-draft's word sequence they share (:func:`search.wording.similarity` on the
-analysed words, stop words included), identical text first.
+OR query, ranked by BM25.  The best :data:`CANDIDATES` paragraphs are compared with the draft on
+their words as written (case and accents aside), and the :data:`RERANKED` closest
+re-ranked by how much of the draft's word sequence they share
+(:func:`search.wording.similarity` on the analysed words, stop words included),
+identical text first.
 """
 
 from __future__ import annotations
@@ -28,8 +30,11 @@ from .wording import diff, similarity, wording
 if TYPE_CHECKING:
     from .index import Index
 
-#: Paragraphs of the index re-ranked by similarity, at least (or 5 per hit asked for).
+#: Paragraphs of the index compared with the draft, at least (or 5 per hit asked for).
 CANDIDATES = 50
+#: Of those, the closest by their words as written are compared on analysed words,
+#: at least (or 2 per hit asked for).
+RERANKED = 20
 #: The draft's rarest terms, and pair terms, that the candidate query looks for.
 MAX_TERMS = 12
 MAX_PAIRS = 6
@@ -99,11 +104,13 @@ def find_similar(
         return HitList()  # none of its words is in the index
     q = variants[0] if len(variants) == 1 else wq.Or(variants)
     found = ix._top(s, q, max(CANDIDATES, 5 * limit), None)
-    drafts = {chain: wording(draft, chain) for chain in ("fr", "en", "xx")}
     exact = wording(draft, "xx", exact=True)
+    candidates = [(score, s.stored_fields(docnum)) for score, docnum in found.top]
+    # the words as written first: cheap, where stemming a new word is not
+    candidates.sort(key=lambda c: -similarity(exact, wording(c[1]["text"], "xx", exact=True)))
+    drafts = {chain: wording(draft, chain) for chain in ("fr", "en", "xx")}
     ranked = []
-    for score, docnum in found.top:
-        stored = s.stored_fields(docnum)
+    for score, stored in candidates[: max(RERANKED, 2 * limit)]:
         chain = chain_name(stored["lang"])
         sim = similarity(drafts[chain], wording(stored["text"], chain))
         if sim < min_similarity:
