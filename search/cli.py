@@ -44,6 +44,38 @@ def _index_option(f):
     )(f)
 
 
+def _parse_also(ctx, param, value) -> tuple[str, ...]:
+    """``--also en,fr`` (or repeated): language codes, checked."""
+    codes = tuple(
+        dict.fromkeys(c.strip().lower() for v in value for c in v.split(",") if c.strip())
+    )
+    unknown = [c for c in codes if c not in languages.LANGUAGES]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}: use {languages.codes()}")
+    return codes
+
+
+def _also_option(f):
+    return click.option(
+        "--also",
+        multiple=True,
+        callback=_parse_also,
+        metavar="LANG[,LANG…]",
+        help="Show each paragraph's twins in these languages too (e.g. en,fr).",
+    )(f)
+
+
+def _echo_twins(item, indent: str = "  ", width: int | None = SNIPPET_CHARS) -> None:
+    """A paragraph's twins, under it, each labelled by its language."""
+    for lang, twin in item.parallel.items():
+        if twin.missing:
+            click.echo(f"{indent}[{lang}] {twin.missing}")
+            continue
+        click.echo(indent + click.style(f"[{lang}] {twin.paragraph}  ({twin.citation})", dim=True))
+        text = twin.text if width is None else _shorten(twin.text, width)
+        click.echo(f"{indent}     {text}")
+
+
 def _dump_json(items) -> None:
     import dataclasses
     import json
@@ -96,14 +128,17 @@ _QUERY_HELP = f"""Search the index.
     type=click.FloatRange(min=0, min_open=True),
     help="Seconds before a search returns the best hits found so far.",
 )
+@_also_option
 @_index_option
-def query(words, limit, lang, context, as_json, timeout, index_dir) -> None:
+def query(words, limit, lang, context, as_json, timeout, also, index_dir) -> None:
     from . import SearchError, open_index
 
     text = " ".join(words)
     try:
         with open_index(index_dir) as ix:
-            hits = ix.search(text, limit=limit, lang=lang, context=context, timeout=timeout)
+            hits = ix.search(
+                text, limit=limit, lang=lang, context=context, timeout=timeout, also=also
+            )
     except SearchError as exc:
         raise _fail(exc) from None
     if hits.partial:
@@ -130,6 +165,7 @@ def _echo_hit(hit) -> None:
     click.echo("  " + snippet(hit.text, hit.matches))
     for p in (c for c in hit.context if c.order > hit.order):
         click.echo(f"  {p.paragraph}: {_shorten(p.text, 200)}")
+    _echo_twins(hit)
 
 
 def _shorten(text: str, n: int) -> str:
@@ -254,7 +290,7 @@ def _short(path) -> str:
 @main.command()
 @click.argument("symbol")
 @click.argument("paragraph", required=False)
-@click.option("--lang", help="Language version (fr, en, …).")
+@click.option("--lang", help=f"Language version ({languages.codes()}).")
 @click.option("--context", default=1, show_default=True, type=click.IntRange(min=0))
 @click.option(
     "--json",
@@ -263,8 +299,9 @@ def _short(path) -> str:
     help="Print JSON: a paragraph and its neighbours as an array; a document as an object "
     "with its paragraphs, cites and cited_by.",
 )
+@_also_option
 @_index_option
-def show(symbol, paragraph, lang, context, as_json, index_dir) -> None:
+def show(symbol, paragraph, lang, context, as_json, also, index_dir) -> None:
     """Print a whole document with what it cites and what cites it, or one
     PARAGRAPH (OP4, PP2, FN1, 4…) with its neighbours."""
     import dataclasses
@@ -275,11 +312,11 @@ def show(symbol, paragraph, lang, context, as_json, index_dir) -> None:
     try:
         with open_index(index_dir) as ix:
             if paragraph:
-                hit = ix.paragraph(symbol, paragraph, lang=lang, context=context)
+                hit = ix.paragraph(symbol, paragraph, lang=lang, context=context, also=also)
                 items = [*[c for c in hit.context if c.order < hit.order], hit]
                 items += [c for c in hit.context if c.order > hit.order]
             else:
-                items = ix.document(symbol, lang=lang)
+                items = ix.document(symbol, lang=lang, also=also)
                 cited = ix.citations(symbol, lang=lang)
     except SearchError as exc:
         raise _fail(exc) from None
@@ -302,6 +339,8 @@ def show(symbol, paragraph, lang, context, as_json, index_dir) -> None:
         if paragraph and p.paragraph != hit.paragraph:
             label = click.style(label, dim=True)
         click.echo(f"{label}  {p.text}")
+        if p.parallel:
+            _echo_twins(p, indent=" " * 9, width=None)
     if not paragraph:
         _echo_citations("Cites", cited.cites)
         _echo_citations("Cited by", cited.cited_by)
@@ -337,8 +376,11 @@ def _echo_citations(heading: str, groups) -> None:
     help="Leave out paragraphs sharing less of the draft's words (0 to 1).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@_also_option
 @_index_option
-def similar(words, draft_file, limit, lang, filters, min_similarity, as_json, index_dir) -> None:
+def similar(
+    words, draft_file, limit, lang, filters, min_similarity, as_json, also, index_dir
+) -> None:
     """Adopted paragraphs closest to a draft (TEXT, - for standard input, or --file),
     with a word diff from the draft to each.
 
@@ -351,7 +393,7 @@ def similar(words, draft_file, limit, lang, filters, min_similarity, as_json, in
     text = " ".join(words)
     if text == "-":
         text = sys.stdin.read()
-    options = dict(limit=limit, lang=lang, filter=filters, min_similarity=min_similarity)
+    options = dict(limit=limit, lang=lang, filter=filters, min_similarity=min_similarity, also=also)
     try:
         with open_index(index_dir) as ix:
             if draft_file:
@@ -396,6 +438,7 @@ def _echo_similar(hits, style, indent: str) -> None:
         head = f"{hit.symbol}  {hit.paragraph}  ({hit.citation})  similarity {hit.similarity:.2f}"
         click.echo(indent + click.style(head, bold=True))
         click.echo(f"{indent}  {word_diff(hit.diff, style)}")
+        _echo_twins(hit, indent=indent + "  ")
 
 
 @main.command()

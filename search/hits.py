@@ -14,6 +14,7 @@ from .analysis import ELISION, POSSESSIVE, char_tokens, fold
 from .languages import CitationWords, citation_words
 from .query import Phrase, Prefix, Word, analyze, phrase_starts, sequence_starts
 from .symbols import INSTRUMENTS
+from .twins import Twin
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Passage:
     agenda_item: str = ""
     committee: str = ""
     report: str = ""
+    #: the paragraph in other languages, when asked for (``also``): its twins
+    #: (:class:`~search.twins.Twin`) by language
+    parallel: dict[str, Twin] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)

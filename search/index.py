@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -43,6 +44,8 @@ from .errors import IndexNotFoundError, NotFoundError, QueryError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .pasted import holds, kind_weight, pasted
 from .query import compile_query, parse, positive_leaves
+from .twins import Twin, align
+from .twins import missing as missing_twin
 
 CHAINS = languages.CHAINS
 MARKS = (WORD_MARK, STOP_MARK)
@@ -222,6 +225,7 @@ class Index:
         self._searcher = None
         self._lengths = Lengths(_read_lengths)  # one read per segment, for both scorers
         self._chains_seen: tuple[object, frozenset[str]] | None = None  # (searcher, chains)
+        self._twins_seen: tuple[object, dict] | None = None  # (searcher, versions, alignments)
 
     def __enter__(self) -> Index:
         return self
@@ -253,15 +257,86 @@ class Index:
 
     # -- documents ----------------------------------------------------------
 
-    def document(self, symbol: str, lang: str | None = None) -> list[Passage]:
+    def document(
+        self, symbol: str, lang: str | None = None, also: Sequence[str] = ()
+    ) -> list[Passage]:
         """Every paragraph of a document, in reading order.
 
         With several languages of the same symbol and no ``lang``, all of them,
-        language by language."""
+        language by language.  With ``also`` (language codes), each paragraph
+        carries its twins in those languages (see :meth:`twins`)."""
         found = [p for p, _ in self._in_order(symbols.normalize(symbol), lang)]
         if not found:
             raise NotFoundError(f"{symbol}: no such document in the index")
-        return found
+        return self.with_twins(found, also)
+
+    # -- twins: the same paragraph in other languages -------------------------
+
+    def twins(self, passage: Passage, langs: Sequence[str]) -> dict[str, Twin]:
+        """The paragraph ``passage`` in each language of ``langs`` (its own left out):
+        the paragraph of the same document with the same label, or, where the two
+        versions label that part differently, the one aligned with it by order and
+        length (:func:`search.twins.align`).  A language where it has none gets a
+        :class:`Twin` whose ``missing`` says why."""
+        out: dict[str, Twin] = {}
+        for lang in dict.fromkeys(langs):
+            if lang == passage.lang:
+                continue
+            known = languages.LANGUAGES.get(lang)
+            name = known.name if known is not None else lang
+            target = self._version(passage.symbol, lang)
+            if not target:
+                out[lang] = missing_twin(f"{passage.symbol} has no {name} version in the index")
+                continue
+            labels = self._alignment(passage.symbol, passage.lang, lang).get(passage.paragraph)
+            if not labels:
+                out[lang] = missing_twin(
+                    f"the {name} version of {passage.symbol} has no paragraph"
+                    f" matching {passage.paragraph}"
+                )
+                continue
+            found = [target[label] for label in labels]
+            out[lang] = Twin(
+                paragraph="+".join(labels),
+                text="\n".join(p.text for p in found),
+                citation="; ".join(p.citation for p in found),
+            )
+        return out
+
+    def with_twins(self, items: list, langs: Sequence[str]) -> list:
+        """``items`` (passages or hits) each with its twins in ``langs``."""
+        if not langs:
+            return items
+        out = [replace(item, parallel=self.twins(item, langs)) for item in items]
+        if isinstance(items, HitList):
+            hits = HitList(out)
+            hits.partial = items.partial
+            return hits
+        return out
+
+    def _version(self, symbol: str, lang: str) -> dict[str, Passage]:
+        """A document's paragraphs in one language, by label (cached per searcher)."""
+        cache = self._twin_cache()
+        key = ("version", symbols.normalize(symbol), lang)
+        if key not in cache:
+            found = self._in_order(symbols.normalize(symbol), lang)
+            cache[key] = {p.paragraph: p for p, _ in found}
+        return cache[key]
+
+    def _alignment(self, symbol: str, source: str, target: str) -> dict[str, tuple[str, ...]]:
+        cache = self._twin_cache()
+        key = ("align", symbols.normalize(symbol), source, target)
+        if key not in cache:
+            a = [(p.paragraph, p.text) for p in self._version(symbol, source).values()]
+            b = [(p.paragraph, p.text) for p in self._version(symbol, target).values()]
+            cache[key] = align(a, b)
+        return cache[key]
+
+    def _twin_cache(self) -> dict:
+        s = self.searcher()
+        if self._twins_seen is None or self._twins_seen[0] is not s:
+            self._twins_seen = (s, {})
+        return self._twins_seen[1]
 
     def _in_order(self, key: str, lang: str | None) -> list[tuple[Passage, dict]]:
         """The paragraphs of the document ``key`` (and their stored fields), in order."""
@@ -275,16 +350,24 @@ class Index:
         s = self.searcher()
         return [s.stored_fields(d) for d in s.docs_for_query(q)]
 
-    def paragraph(self, symbol: str, label: str, lang: str | None = None, context: int = 0) -> Hit:
+    def paragraph(
+        self,
+        symbol: str,
+        label: str,
+        lang: str | None = None,
+        context: int = 0,
+        also: Sequence[str] = (),
+    ) -> Hit:
         """One paragraph by symbol and label (``OP4``, or just ``4``), with ``context``
-        neighbouring paragraphs on each side."""
+        neighbouring paragraphs on each side, and its twins in the languages ``also``."""
         doc = self.document(symbol, lang)
         want = label.upper()
         if want.isdigit():
             want = f"OP{want}"
         for p in doc:
             if p.paragraph.upper() == want:
-                return self._with_context(Hit(**vars(p)), doc, context)
+                hit = self._with_context(Hit(**vars(p)), doc, context)
+                return self.with_twins([hit], also)[0]
         raise NotFoundError(f"{symbol} has no paragraph {label}")
 
     def _with_context(self, hit: Hit, doc: list[Passage], context: int) -> Hit:
@@ -305,14 +388,18 @@ class Index:
         lang: str | None = None,
         context: int = 0,
         timeout: float | None = None,
+        also: Sequence[str] = (),
     ) -> HitList:
         """Ranked hits for a query (see :mod:`search.query` for the syntax).
 
         A query that is only a symbol lists that document's paragraphs when the
         document is indexed, and otherwise the paragraphs that cite it.  With a
         ``timeout`` (seconds), a search that runs out of time returns the best hits
-        found so far, with ``partial`` set on the returned list.
+        found so far, with ``partial`` set on the returned list.  With ``also``
+        (language codes), each hit carries its twins in those languages.
         """
+        if also:
+            return self.with_twins(self.search(query, limit, lang, context, timeout), also)
         if limit < 1:
             raise QueryError("limit must be at least 1")
         if symbols.looks_like_symbol(query):
@@ -359,13 +446,15 @@ class Index:
         lang: str | None = None,
         filter: str | None = None,
         min_similarity: float = 0.0,
+        also: Sequence[str] = (),
     ) -> HitList:
         """The paragraphs closest to a draft paragraph, as :class:`~search.similar.SimilarHit`
         with a similarity from 0 to 1 and a word diff; ``filter`` takes the query
-        language's filters (``"session:1..79 kind:op"``)."""
+        language's filters (``"session:1..79 kind:op"``); with ``also``, each hit
+        carries its twins in those languages."""
         from .similar import find_similar
 
-        return find_similar(self, text, limit, lang, filter, min_similarity)
+        return self.with_twins(find_similar(self, text, limit, lang, filter, min_similarity), also)
 
     def similar_draft(
         self,
@@ -374,12 +463,16 @@ class Index:
         lang: str | None = None,
         filter: str | None = None,
         min_similarity: float = 0.0,
+        also: Sequence[str] = (),
     ) -> list:
         """:meth:`similar` for each paragraph of a draft file (``.docx``, ``.md``, ``.txt``,
         ``.html``, ``.pdf``), as :class:`~search.similar.DraftParagraphHits`."""
         from .similar import similar_draft
 
-        return similar_draft(self, path, limit, lang, filter, min_similarity)
+        results = similar_draft(self, path, limit, lang, filter, min_similarity)
+        if not also:
+            return results
+        return [replace(r, hits=tuple(self.with_twins(list(r.hits), also))) for r in results]
 
     def history(self, symbol: str, paragraph: str | None = None) -> list:
         """The series of a resolution across sessions (:class:`~search.history.SeriesEntry`
