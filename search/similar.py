@@ -25,7 +25,7 @@ from .drafts import read_draft
 from .errors import QueryError
 from .hits import Hit, HitList
 from .query import analyze, compile_query, parse, positive_leaves
-from .wording import diff, similarity, wording
+from .wording import Wording, diff, similarity, wording
 
 if TYPE_CHECKING:
     from .index import Index
@@ -108,10 +108,12 @@ def find_similar(
     candidates = [(score, s.stored_fields(docnum)) for score, docnum in found.top]
     # the words as written first: cheap, where stemming a new word is not
     candidates.sort(key=lambda c: -similarity(exact, wording(c[1]["text"], "xx", exact=True)))
-    drafts = {chain: wording(draft, chain) for chain in ("fr", "en", "xx")}
+    drafts: dict[str, Wording] = {}  # the draft as each candidate's chain reads it
     ranked = []
     for score, stored in candidates[: max(RERANKED, 2 * limit)]:
         chain = chain_name(stored["lang"])
+        if chain not in drafts:
+            drafts[chain] = wording(draft, chain)
         sim = similarity(drafts[chain], wording(stored["text"], chain))
         if sim < min_similarity:
             continue

@@ -53,6 +53,14 @@ def test_french_draft_finds_french_paragraph(series_ix):
     assert {h.lang for h in hits} == {"fr"}
 
 
+def test_each_language_with_its_own_chain(ix):
+    # the sample index holds the Declaration in six languages
+    for lang, label in (("es", "ART1"), ("ru", "ART3"), ("zh", "ART5")):
+        original = ix.paragraph("A/RES/217A(III)", label, lang=lang).text
+        first = ix.similar(original, limit=1)[0]
+        assert (first.lang, first.paragraph, first.similarity) == (lang, label, 1.0)
+
+
 def test_diff_rebuilds_both_texts(series_ix):
     draft = text_of(series_ix, "A/RES/80/156", "OP16")
     for hit in series_ix.similar(draft, limit=5):
