@@ -15,12 +15,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 _EXPORTS = {
+    "CheckReport": "checking",
+    "Damage": "checking",
+    "check_index": "checking",
     "CitationGroup": "citations",
     "Citations": "citations",
     "Document": "documents",
     "iter_sources": "documents",
     "read_document": "documents",
     "DocumentError": "errors",
+    "IndexCorruptError": "errors",
     "IndexFormatError": "errors",
     "IndexLockedError": "errors",
     "IndexNotFoundError": "errors",
@@ -42,14 +46,17 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "CheckReport",
     "CitationGroup",
     "Citations",
+    "Damage",
     "Document",
     "DocumentError",
     "DraftParagraphHits",
     "Failure",
     "Hit",
     "Index",
+    "IndexCorruptError",
     "IndexFormatError",
     "IndexLockedError",
     "IndexNotFoundError",
@@ -62,6 +69,7 @@ __all__ = [
     "SearchError",
     "SeriesEntry",
     "SimilarHit",
+    "check_index",
     "ingest",
     "iter_sources",
     "open_index",
@@ -69,10 +77,12 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .checking import CheckReport, Damage, check_index
     from .citations import CitationGroup, Citations
     from .documents import Document, iter_sources, read_document
     from .errors import (
         DocumentError,
+        IndexCorruptError,
         IndexFormatError,
         IndexLockedError,
         IndexNotFoundError,

@@ -66,6 +66,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import weakref
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -374,31 +375,39 @@ class CJKBigramTokenizer(Tokenizer):
         **kwargs,
     ):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        unigrams = mode == "index"
-        pos = start_pos
+        for text, pos, a, b in self.spans(value, unigrams=mode == "index"):
+            t.text, t.boost, t.stopped = text, 1.0, False
+            if keeporiginal:
+                t.original = text
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar, t.endchar = start_char + a, start_char + b
+            yield t
+
+    @staticmethod
+    def spans(value: str, unigrams: bool = False):
+        """``(token, position, start, end)`` for each token of ``value``.
+
+        >>> list(CJKBigramTokenizer.spans("联合国 A/58/3"))
+        [('联合', 0, 0, 2), ('合国', 1, 1, 3), ('A/58/3', 2, 4, 10)]
+        """
+        pos = 0
         for m in TOKEN_PATTERN.finditer(value):
             s, e = m.span()
-            emit = [(m.group(), s, e)]
             if e - s == 1 and _is_cjk(value[s]):
-                after = e < len(value) and _is_cjk(value[e])
-                before = s > 0 and _is_cjk(value[s - 1])
-                if after:
-                    emit = [(value[s : e + 1], s, e + 1)]
+                if e < len(value) and _is_cjk(value[e]):
+                    yield value[s : e + 1], pos, s, e + 1
                     if unigrams:
-                        emit.append((value[s], s, e))
+                        yield value[s], pos, s, e
                         if not (e + 1 < len(value) and _is_cjk(value[e + 1])):
-                            emit.append((value[e], e, e + 1))  # the run's last one
-                elif before:
+                            yield value[e], pos, e, e + 1  # the run's last one
+                elif s > 0 and _is_cjk(value[s - 1]):
                     continue  # the last character of a run: in the bigram before it
-            for text, a, b in emit:
-                t.text, t.boost, t.stopped = text, 1.0, False
-                if keeporiginal:
-                    t.original = text
-                if positions:
-                    t.pos = pos
-                if chars:
-                    t.startchar, t.endchar = start_char + a, start_char + b
-                yield t
+                else:
+                    yield value[s], pos, s, e
+            else:
+                yield m.group(), pos, s, e
             pos += 1
 
 
@@ -413,8 +422,51 @@ STOP_MARK = "\x03"
 MAX_PAIR_GAP = 4
 
 
+#: The version of what the chains do beyond their data.  An index records it with
+#: each chain's stop list and common stems (:class:`ChainSpec`), and searches with
+#: that data, not the package's; an index recorded under another version gives
+#: :class:`~search.errors.IndexFormatError` (rebuild it).  **Bump it whenever a
+#: change here makes a chain index other terms for the same text**: a filter added,
+#: removed or changed, another token pattern, elision rule or stemmer.  Changing only
+#: a stop list or ``data/common-*.txt`` needs no bump (existing indexes keep theirs).
+CHAIN_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ChainSpec:
+    """An analysis chain by name with its data: its stop list and the common stems
+    whose pairs it indexes.  An index keeps the specs it was built with and searches
+    with them.  Every function of this module that takes a chain name takes a spec
+    too, and a spec formats as its name (``f"text_{spec}"`` is its field).
+    """
+
+    name: str
+    stops: frozenset[str] = frozenset()
+    common: frozenset[str] = frozenset()
+
+    def __str__(self) -> str:
+        return self.name
+
+
 @cache
-def common_stems(name: str) -> frozenset[str]:
+def chain_spec(name: str) -> ChainSpec:
+    """The package's current spec of chain ``name`` (``fr``, ``en``, ``words``; any
+    other name is the neutral chain, with no stop words)."""
+    stops = {
+        "fr": FRENCH_STOP_WORDS,
+        "en": ENGLISH_STOP_WORDS,
+        "es": SPANISH_STOP_WORDS,
+        "ru": RUSSIAN_STOP_WORDS,
+        "ar": ARABIC_STOP_WORDS,
+    }.get(name, frozenset())
+    return ChainSpec(name, stops, package_common(name))
+
+
+def _spec(chain: str | ChainSpec) -> ChainSpec:
+    return chain if isinstance(chain, ChainSpec) else chain_spec(chain)
+
+
+def package_common(name: str) -> frozenset[str]:
     """The stems of a chain whose pairs are indexed: the most frequent stems of UN
     texts in that language (``search/data/common-*.txt``; none for other chains).
     Pairs of rarer words are not worth their index space: a phrase with a rare word
@@ -424,6 +476,11 @@ def common_stems(name: str) -> frozenset[str]:
     except FileNotFoundError:
         return frozenset()
     return frozenset(text.split())
+
+
+def common_stems(chain: str | ChainSpec) -> frozenset[str]:
+    """The common stems of a chain (see :func:`package_common`), from its spec."""
+    return _spec(chain).common
 
 
 def pair_term(first: str, second: str, gap: int = 1) -> str:
@@ -516,18 +573,24 @@ def _tokenizer() -> RegexTokenizer:
     return RegexTokenizer(TOKEN_PATTERN)
 
 
-@cache
-def analyzer(name: str) -> Analyzer:
+def analyzer(chain: str | ChainSpec) -> Analyzer:
     """The analysis chain for a language code (``fr``, ``en``, anything else: neutral),
     or ``words``: the folded, unstemmed words used for prefix queries and highlighting.
+    ``chain`` is a name (the package's spec) or a :class:`ChainSpec`.
     """
+    return _analyzer(_spec(chain))
+
+
+@cache
+def _analyzer(spec: ChainSpec) -> Analyzer:
+    name = spec.name
     chain = _tokenizer() | ApostropheFilter()
     if name == "fr":
         return (
             chain
             | LowercaseFilter()
             | ElisionFilter()
-            | StopFilter(stoplist=FRENCH_STOP_WORDS, minsize=1, renumber=False)
+            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
             | FoldFilter()
             | SymbolSafeStemFilter(lang="fr", cachesize=100_000)
         )
@@ -536,7 +599,7 @@ def analyzer(name: str) -> Analyzer:
             chain
             | LowercaseFilter()
             | PossessiveFilter()
-            | StopFilter(stoplist=ENGLISH_STOP_WORDS, minsize=1, renumber=False)
+            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
             | FoldFilter()
             | SymbolSafeStemFilter(lang="en", cachesize=100_000)
         )
@@ -544,7 +607,7 @@ def analyzer(name: str) -> Analyzer:
         return (
             chain
             | LowercaseFilter()
-            | StopFilter(stoplist=SPANISH_STOP_WORDS, minsize=1, renumber=False)
+            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
             | SnowballFilter("spanish", fold_after=True)
         )
     if name == "ru":
@@ -552,7 +615,7 @@ def analyzer(name: str) -> Analyzer:
             chain
             | LowercaseFilter()
             | YoFilter()
-            | StopFilter(stoplist=RUSSIAN_STOP_WORDS, minsize=1, renumber=False)
+            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
             | SnowballFilter("russian")
         )
     if name == "ar":
@@ -560,7 +623,7 @@ def analyzer(name: str) -> Analyzer:
             chain
             | LowercaseFilter()
             | ArabicNormalizeFilter()
-            | StopFilter(stoplist=ARABIC_STOP_WORDS, minsize=1, renumber=False)
+            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
             | ArabicStemFilter()
         )
     if name == "zh":
@@ -570,21 +633,45 @@ def analyzer(name: str) -> Analyzer:
     return chain | LowercaseFilter() | FoldFilter()
 
 
-@cache
-def index_analyzer(name: str) -> Analyzer:
+def index_analyzer(chain: str | ChainSpec) -> Analyzer:
     """The chain used when indexing: :func:`analyzer` with the stem step preceded by
     :class:`KeepWordFilter` and followed by :class:`IndexTermsFilter`."""
-    filters = list(analyzer(name).items)
+    return _index_analyzer(_spec(chain))
+
+
+@cache
+def _index_analyzer(spec: ChainSpec) -> Analyzer:
+    filters = list(_analyzer(spec).items)
     stem = next((i for i, f in enumerate(filters) if getattr(f, "stems", False)), len(filters))
     fold_word = stem < len(filters) and getattr(filters[stem], "fold_after", False)
     filters[stem:stem] = [KeepWordFilter(fold=fold_word)]
     chain = filters[0]
     for f in filters[1:]:
         chain = chain | f
-    return chain | IndexTermsFilter(common_stems(name))
+    return chain | IndexTermsFilter(spec.common)
 
 
-def index_terms(name: str, text: str) -> list[str]:
+def describe(chain: str | ChainSpec) -> list[str]:
+    """The steps of an index chain, as an index records them: each filter's class,
+    with the tokenizer's pattern, the stemmer's language and whether it folds.
+
+    >>> describe("en")[1:]
+    ['ApostropheFilter', 'LowercaseFilter', 'PossessiveFilter', 'StopFilter', 'FoldFilter', 'KeepWordFilter', 'SymbolSafeStemFilter(en)', 'IndexTermsFilter']
+    >>> describe("es")[-3:]
+    ['KeepWordFilter(fold)', 'SnowballFilter(spanish fold)', 'IndexTermsFilter']
+    """
+    steps = []
+    for f in index_analyzer(chain).items:
+        params = [getattr(f, "lang", None)]
+        if isinstance(f, RegexTokenizer):
+            params = [f.expression.pattern]
+        params += ["fold" for a in ("fold", "fold_after") if getattr(f, a, False) is True]
+        shown = " ".join(p for p in params if p)
+        steps.append(f"{type(f).__name__}({shown})" if shown else type(f).__name__)
+    return steps
+
+
+def index_terms(name: str | ChainSpec, text: str) -> list[str]:
     """The terms :func:`index_analyzer` indexes for ``text``."""
     return [t.text for t in index_analyzer(name)(text, positions=True, mode="index")]
 
@@ -604,7 +691,7 @@ def word_form(name: str, text: str) -> str:
     return fold(text)
 
 
-def tokens(name: str, text: str) -> list[str]:
+def tokens(name: str | ChainSpec, text: str) -> list[str]:
     """The indexed terms of ``text`` under chain ``name`` (stop words left out)."""
     return [t.text for t in analyzer(name)(text, removestops=True)]
 
@@ -653,9 +740,9 @@ def _fast_chain(chain, last=None) -> bool:
     """Whether ``chain`` is a regular-expression tokenizer followed by per-token
     filters (and, if given, ends with a filter of type ``last``)."""
     items = getattr(chain, "items", None)
-    if not items or not isinstance(items[0], RegexTokenizer):
+    if not items or not isinstance(items[0], (RegexTokenizer, CJKBigramTokenizer)):
         return False
-    if items[0].gaps or items[0].expression.groups != 0:
+    if isinstance(items[0], RegexTokenizer) and (items[0].gaps or items[0].expression.groups != 0):
         return False
     middle = items[1:]
     if last is not None:
@@ -676,7 +763,11 @@ class IndexTerms:
 
     def __init__(self, chain: Analyzer) -> None:
         tokenizer, *filters, last = chain.items
-        self._findall = tokenizer.expression.findall
+        if isinstance(tokenizer, CJKBigramTokenizer):
+            self._raw = lambda text: ((t, pos) for t, pos, _, _ in tokenizer.spans(text, True))
+        else:
+            findall = tokenizer.expression.findall
+            self._raw = lambda text: ((raw, pos) for pos, raw in enumerate(findall(text)))
         self._memo = _Memo(filters, ("text", "word", "pos"))
         self._terms = last.terms
 
@@ -685,7 +776,7 @@ class IndexTerms:
         known = memo._memo  # read directly: this loop runs once per token indexed
 
         def words():
-            for pos, raw in enumerate(self._findall(text)):
+            for raw, pos in self._raw(text):
                 got = known.get(raw)
                 for stem, word, shift in memo(raw) if got is None else got:
                     yield stem, word, pos + shift
@@ -693,30 +784,43 @@ class IndexTerms:
         return self._terms(words())
 
 
-@cache
-def char_tokens(name: str):
+def char_tokens(chain: str | ChainSpec):
     """``text -> [(term, position, startchar, endchar)]`` for :func:`analyzer` chain
-    ``name`` with stop words left out: what ``analyzer(name)(text, positions=True,
+    ``chain`` with stop words left out: what ``analyzer(chain)(text, positions=True,
     chars=True, removestops=True)`` gives, from remembered tokens.
 
     >>> char_tokens("fr")("L'Assemblée générale")
     [('assemble', 0, 0, 11), ('general', 1, 12, 20)]
     """
-    chain = analyzer(name)
+    return _char_tokens(_spec(chain))
+
+
+@cache
+def _char_tokens(spec: ChainSpec):
+    chain = _analyzer(spec)
     if not _fast_chain(chain):
         return lambda text: [
             (t.text, t.pos, t.startchar, t.endchar)
             for t in chain(text, positions=True, chars=True, removestops=True)
         ]
     tokenizer, *filters = chain.items
-    finditer = tokenizer.expression.finditer
     memo = _Memo(filters, ("text", "pos"))
+    if isinstance(tokenizer, CJKBigramTokenizer):
+
+        def spans(text: str):
+            return tokenizer.spans(text)
+    else:
+        finditer = tokenizer.expression.finditer
+
+        def spans(text: str):
+            for pos, m in enumerate(finditer(text)):
+                yield m.group(), pos, m.start(), m.end()
 
     def run(text: str) -> list[tuple[str, int, int, int]]:
         out = []
-        for pos, m in enumerate(finditer(text)):
-            for term, shift in memo(m.group()):
-                out.append((term, pos + shift, m.start(), m.end()))
+        for raw, pos, start, end in spans(text):
+            for term, shift in memo(raw):
+                out.append((term, pos + shift, start, end))
         return out
 
     return run

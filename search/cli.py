@@ -93,6 +93,7 @@ def main() -> None:
     unsearch "coopération triangulaire"       search (the default command)
     unsearch ingest ../shared/corpus/resolutions   build or update the index
     unsearch show A/RES/58/220 OP4            read a paragraph in its document
+    unsearch check                            verify the index, file by file
 
     Run `unsearch query --help` for the query syntax.
     """
@@ -476,6 +477,40 @@ def history(symbol, paragraph, as_json, index_dir) -> None:
         head = f"{v.symbol}  {v.paragraph}  ({v.citation})  {v.status}{similarity}"
         click.echo(click.style(head, bold=True))
         click.echo("  " + (v.text if v.status == "new" else word_diff(v.diff, style)))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as a JSON object.")
+@_index_option
+def check(as_json, index_dir) -> None:
+    """Verify every file of the index and decode all of it; exit 1 if anything is damaged."""
+    import dataclasses
+    import json
+
+    from . import SearchError, check_index
+
+    try:
+        report = check_index(index_dir)
+    except SearchError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
+        if not report.ok:
+            sys.exit(1)
+        return
+    for d in report.damaged:
+        click.echo(f"{d.file}: {d.problem}")
+    if not report.ok:
+        n = len(report.damaged)
+        raise click.ClickException(
+            f"{index_dir}/ is damaged: {n} problem{'s' if n > 1 else ''}"
+            " (delete the index folder and ingest again)"
+        )
+    click.echo(
+        f"{index_dir}/: ok (commit {report.generation}: {report.files} files, "
+        f"{report.segments} segment{'s' if report.segments != 1 else ''}, {report.documents} paragraphs, "
+        f"{report.terms} terms, {report.postings} postings)"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,9 +29,23 @@ class IndexNotFoundError(SearchError):
 
 
 class IndexFormatError(SearchError):
-    """The index holds postings in a format this version does not read."""
+    """The index was written in a format this version does not read (another
+    format or analysis version, or by an earlier unsearch)."""
 
     hint = "delete the index folder and ingest again"
+
+
+class IndexCorruptError(SearchError):
+    """A file of the index is damaged or missing; the message names it."""
+
+    hint = (
+        "run 'unsearch check' to see what is damaged, then delete the index folder and ingest again"
+    )
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
 
 
 class IndexLockedError(SearchError):

@@ -11,9 +11,10 @@ normalised symbols.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +27,6 @@ from whoosh import fields, formats, scoring
 from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TopCollector
 from whoosh.index import EmptyIndexError
-from whoosh.index import open_dir as _open_dir
 from whoosh.util.numeric import byte_to_length
 
 from . import languages, symbols
@@ -34,13 +34,16 @@ from .analysis import (
     PAIR_MARK,
     STOP_MARK,
     WORD_MARK,
+    ChainSpec,
     chain_name,
+    chain_spec,
     index_analyzer,
     index_positions,
 )
 from .engine.matching import Lengths, Ranked, Unsupported, top_documents
 from .engine.postings import length_bytes, pack_positions, unpack_positions
-from .errors import IndexNotFoundError, NotFoundError, QueryError
+from .engine.store import StoredIndex, damage, latest_generation
+from .errors import IndexNotFoundError, NotFoundError, QueryError, SearchError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .pasted import holds, kind_weight, pasted
 from .query import compile_query, parse, positive_leaves
@@ -101,14 +104,21 @@ def _extra(term: str) -> bool:
     return term[0] in MARKS or PAIR_MARK in term
 
 
-def _text_field(chain: str) -> fields.TEXT:
+def _text_field(chain: ChainSpec) -> fields.TEXT:
     field = fields.TEXT(analyzer=index_analyzer(chain), phrase=True, stored=False)
     field.format = TextPositions(field_boost=field.format.field_boost)
     return field
 
 
-def make_schema() -> fields.Schema:
-    text_fields = {f"text_{c}": _text_field(c) for c in CHAINS}
+def package_chains() -> dict[str, ChainSpec]:
+    """The package's current analysis chains, which a new index records and keeps."""
+    return {c: chain_spec(c) for c in CHAINS}
+
+
+def make_schema(chains: Mapping[str, ChainSpec] | None = None) -> fields.Schema:
+    """The schema of an index with ``chains`` (by default, the package's)."""
+    chains = chains or package_chains()
+    text_fields = {f"text_{c}": _text_field(chains[c]) for c in CHAINS}
     return fields.Schema(
         # Only what queries filter on is indexed: every indexed field that is not
         # scored costs a file lookup per posting when Whoosh writes a segment.
@@ -177,16 +187,45 @@ _BYTE_LENGTHS = np.array([byte_to_length(b) if b else 1 for b in range(256)], dt
 
 
 def open_index(index_dir: str | os.PathLike | None = None) -> Index:
-    """Open an existing index for searching; raise :class:`IndexNotFoundError` if none."""
+    """Open an existing index for searching; raise :class:`IndexNotFoundError` if none,
+    :class:`~search.errors.IndexFormatError` if this version cannot read it, and
+    :class:`~search.errors.IndexCorruptError` if a file of it is missing or damaged
+    (opening checks what is cheap; see :mod:`search.engine.store`)."""
     path = Path(index_dir) if index_dir is not None else default_index_dir()
+    return Index(open_stored(path), path)
+
+
+def open_stored(path: Path, create: bool = False) -> StoredIndex:
+    """The Whoosh index in ``path``, read through its commit records; with ``create``,
+    a new one (with the package's chains) where there is none."""
+    if create and latest_generation(path) < 0:
+        return StoredIndex.create(path, package_chains(), make_schema)
     if not path.is_dir():
         raise IndexNotFoundError(f"no index in {path}/")
     try:
-        # not exists_in(): it opens the index too, reading its schema twice
-        ix = _open_dir(str(path))
+        return StoredIndex(path, make_schema)
     except EmptyIndexError:
         raise IndexNotFoundError(f"no index in {path}/") from None
-    return Index(ix, path)
+
+
+def _reading(method):
+    """Turn an error met reading the index into :class:`~search.errors.IndexCorruptError`
+    naming the damaged file, where a file's checksum shows damage (otherwise the
+    error is a bug and stays as it is)."""
+
+    @functools.wraps(method)
+    def read(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except SearchError:
+            raise
+        except Exception as exc:
+            found = damage(self.path)
+            if found is None:
+                raise
+            raise found from exc
+
+    return read
 
 
 def _passage(stored: dict) -> Passage:
@@ -227,6 +266,11 @@ class Index:
         self._chains_seen: tuple[object, frozenset[str]] | None = None  # (searcher, chains)
         self._twins_seen: tuple[object, dict] | None = None  # (searcher, versions, alignments)
 
+    @property
+    def chains(self) -> Mapping[str, ChainSpec]:
+        """The analysis chains the index was built with, and is searched with."""
+        return self._ix.chains
+
     def __enter__(self) -> Index:
         return self
 
@@ -252,11 +296,13 @@ class Index:
             self._searcher = self._searcher.refresh()
         return self._searcher
 
+    @_reading
     def __len__(self) -> int:
         return self.searcher().doc_count()
 
     # -- documents ----------------------------------------------------------
 
+    @_reading
     def document(
         self, symbol: str, lang: str | None = None, also: Sequence[str] = ()
     ) -> list[Passage]:
@@ -272,6 +318,7 @@ class Index:
 
     # -- twins: the same paragraph in other languages -------------------------
 
+    @_reading
     def twins(self, passage: Passage, langs: Sequence[str]) -> dict[str, Twin]:
         """The paragraph ``passage`` in each language of ``langs`` (its own left out):
         the paragraph of the same document with the same label, or, where the two
@@ -350,6 +397,7 @@ class Index:
         s = self.searcher()
         return [s.stored_fields(d) for d in s.docs_for_query(q)]
 
+    @_reading
     def paragraph(
         self,
         symbol: str,
@@ -381,6 +429,7 @@ class Index:
 
     # -- search -------------------------------------------------------------
 
+    @_reading
     def search(
         self,
         query: str,
@@ -418,10 +467,11 @@ class Index:
             verbatim = self._top(s, self._compile(words[1], query, lang), window * 2, timeout)
             top += [(score, d) for score, d in verbatim.top if d not in seen]
         ranked = []
+        chains = self.chains  # the index's own, not the package's
         for raw_score, docnum in top:
             stored = s.stored_fields(docnum)
             p = _passage(stored)
-            chain = chain_name(p.lang)
+            chain = chains[chain_name(p.lang)]
             matches = find_matches(p.text, chain, leaves)
             bonus = 0.5 * proximity(p.text, matches)
             if p.title and _title_matches(p.title, chain, tuple(leaves)):
@@ -439,6 +489,7 @@ class Index:
 
     # -- agreed language (search/similar.py, search/history.py, search/citations.py)
 
+    @_reading
     def similar(
         self,
         text: str,
@@ -456,6 +507,7 @@ class Index:
 
         return self.with_twins(find_similar(self, text, limit, lang, filter, min_similarity), also)
 
+    @_reading
     def similar_draft(
         self,
         path: str | os.PathLike,
@@ -474,6 +526,7 @@ class Index:
             return results
         return [replace(r, hits=tuple(self.with_twins(list(r.hits), also))) for r in results]
 
+    @_reading
     def history(self, symbol: str, paragraph: str | None = None) -> list:
         """The series of a resolution across sessions (:class:`~search.history.SeriesEntry`
         with counts of unchanged, amended, new and dropped paragraphs), or with
@@ -482,6 +535,7 @@ class Index:
 
         return series(self, symbol) if paragraph is None else versions(self, symbol, paragraph)
 
+    @_reading
     def citations(self, symbol: str, lang: str | None = None):
         """What a document cites and which indexed documents cite it, grouped by
         document with counts (:class:`~search.citations.Citations`)."""
@@ -497,7 +551,7 @@ class Index:
         for chain in CHAINS:
             if chain not in held:
                 continue  # its variant could match nothing
-            q = compile_query(node, chain)
+            q = compile_query(node, self.chains[chain])
             if q is None:
                 continue
             if isinstance(q, wq.Not):

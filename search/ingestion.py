@@ -39,13 +39,13 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
-from whoosh.index import LockError, create_in, exists_in, open_dir
+from whoosh.index import LockError
 from whoosh.util.filelock import FileLock, try_for
 
 from .documents import FORMAT_RANK, READERS, Document, iter_sources, read_document
 from .engine.writing import IndexWriter
 from .errors import DocumentError, IndexLockedError, SearchError
-from .index import default_index_dir, make_schema, paragraph_fields
+from .index import default_index_dir, open_stored, paragraph_fields
 
 MANIFEST = "files.json"
 LOCK = "ingest.lock"
@@ -204,10 +204,7 @@ class _Run:
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
-        if exists_in(str(index_dir)):
-            self.ix = open_dir(str(index_dir))
-        else:
-            self.ix = create_in(str(index_dir), make_schema())
+        self.ix = open_stored(index_dir, create=True)
         self.loaded = _load_manifest(index_dir)
         self.files: dict[str, dict] = copy.deepcopy(self.loaded.get("files", {}))
         if self.loaded.get("generation") != self.ix.latest_generation():
@@ -672,7 +669,7 @@ def _work(conn, index_dir: str, close, lock_fd: int | None) -> None:
         os.close(lock_fd)  # closing, not unlocking: the run keeps its lock
     writer = None
     try:
-        writer = IndexWriter(open_dir(index_dir), _lk=False)
+        writer = IndexWriter(open_stored(Path(index_dir)), _lk=False)
         ready: dict[str, list] = {}
         while True:
             msg = conn.recv()

@@ -85,7 +85,8 @@ def find_similar(
     chains = _chains(ix, draft, lang)
     variants = []
     words = False  # whether the draft has any word that is not a stop word
-    for chain in chains:
+    for name in chains:
+        chain = ix.chains[name]  # the index's own stop words and common stems
         words = words or bool(analyze(chain, draft))
         q = _candidates_query(s, chain, draft)
         if q is None:
@@ -108,10 +109,10 @@ def find_similar(
     candidates = [(score, s.stored_fields(docnum)) for score, docnum in found.top]
     # the words as written first: cheap, where stemming a new word is not
     candidates.sort(key=lambda c: -similarity(exact, wording(c[1]["text"], "xx", exact=True)))
-    drafts: dict[str, Wording] = {}  # the draft as each candidate's chain reads it
+    drafts: dict[object, Wording] = {}  # the draft as each candidate's chain reads it
     ranked = []
     for score, stored in candidates[: max(RERANKED, 2 * limit)]:
-        chain = chain_name(stored["lang"])
+        chain = ix.chains[chain_name(stored["lang"])]
         if chain not in drafts:
             drafts[chain] = wording(draft, chain)
         sim = similarity(drafts[chain], wording(stored["text"], chain))

@@ -5,7 +5,8 @@ memory limit, is sorted and spilled to disk in runs, then merged back (a pickle
 dump and load per posting) before the segment's posting lists are written.
 :class:`IndexWriter` keeps the postings in memory grouped by term, and when they
 grow past :data:`SEGMENT_MB` it writes the segment and starts a new one; at commit
-every segment it wrote goes into the index's table of contents in one commit, so
+every segment it wrote goes into the index's table of contents in one commit
+(with its record of checksums: :mod:`search.engine.store`), so
 a writer that fails or is killed leaves the last commit as it was (the files of
 its unfinished segments are removed by the next commit).  Before that commit, the
 segments an ingest wrote (its workers' included) are merged into one, list by
@@ -22,11 +23,13 @@ from operator import itemgetter
 
 from whoosh import fields
 from whoosh.codec.whoosh3 import W3FieldWriter
+from whoosh.index import clean_files
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
+from . import store
 from .postings import (
     ArrayCodec,
     ArrayPostingsWriter,
@@ -175,6 +178,7 @@ class IndexWriter(SegmentWriter):
 
     def __init__(self, ix, *, segment_mb: float | None = None, codec=None, **kwargs) -> None:
         super().__init__(ix, codec=codec if codec is not None else make_codec(), **kwargs)
+        self._stored: store.StoredIndex = ix
         self._compound = kwargs.get("compound", True)
         self.pool = PostingBuffer()
         self.segment_bytes = int((segment_mb or SEGMENT_MB) * 2**20)
@@ -303,6 +307,12 @@ class IndexWriter(SegmentWriter):
         final.extend(self._merged(new))
         self._commit_toc(final)
         self._finish()
+
+    def _commit_toc(self, segments) -> None:
+        # the commit record with each file's checksum, then Whoosh's table of contents
+        ix = self._stored
+        store.commit(self.storage, segments, self.generation, ix.chains, ix.record)
+        clean_files(self.storage, self.indexname, self.generation, segments)
 
     def _merged(self, segments: list) -> list:
         """The segments this writer commits, as one segment where there are
