@@ -7,18 +7,21 @@ Each of the six official languages of the United Nations has its chain (``fr``,
 The French chain is the heart of unsearch.  It tokenises words, UN symbols and CJK
 characters; strips elision (``l'``, ``qu'``, ``jusqu'`` …, with ``'`` or ``’``);
 lower-cases; drops a stop list made for UN French while keeping the positions of
-dropped words, so that phrases stay exact; folds accents (``œ`` → ``oe``) *before*
-stemming, so that both spellings reach the same stem; then applies the Snowball
-French stemmer.
+dropped words, so that phrases stay exact; stems with the Snowball project's French
+stemmer *on the word as written*, whose suffix rules need the accents (adoptée,
+adopté and adopter share ``adopt``); and folds accents in the stem (``œ`` → ``oe``),
+so that a word typed without accents meets the accented one.  On a word written
+without any accent, the accents of the ending are restored first (``adoptee`` →
+``adoptée``) so that it reaches the same stem.
 
 >>> tokens("fr", "L’Assemblée générale, aujourd'hui, les États Membres")
-['assemble', 'general', "aujourd'hui", 'etat', 'membr']
+['assembl', 'general', "aujourd'hui", 'etat', 'membr']
 >>> tokens("fr", "assemblee generale") == tokens("fr", "Assemblée générale")
 True
 >>> tokens("fr", "coopérations triangulaires") == tokens("fr", "coopération triangulaire")
 True
 >>> tokens("fr", "les sommes allouées pendant l'été")
-['somm', 'alloue', 'pend', 'ete']
+['somm', 'allou', 'pend', 'ete']
 >>> tokens("fr", "la coopération Sud-Sud, voir résolution 57/263 et A/58/413")
 ['cooper', 'sud', 'sud', 'voir', 'resolu', '57/263', 'a/58/413']
 >>> tokens("fr", "mettre en œuvre")
@@ -217,6 +220,53 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+#: Accented endings that Snowball's French rules are written for, as they read once
+#: folded: put back on words written without any accent, so that the rules apply.
+#: Chosen by their effect on UN French word families (benchmarks/french_families.py).
+_RESTORED = {
+    "ee": "ée",
+    "ees": "ées",
+    "ite": "ité",
+    "ites": "ités",
+    "ere": "ère",
+    "eres": "ères",
+    "fies": "fiés",
+    "oye": "oyé",
+    "yes": "yés",
+    "erent": "èrent",
+    "herent": "hérent",
+    "fferent": "fférent",
+}
+_RESTORE = re.compile("(?:" + "|".join(sorted(_RESTORED, key=len, reverse=True)) + ")$")
+
+
+def restore_accents(word: str) -> str:
+    """The accents of a French ending that Snowball's rules need, put back on a word
+    written without them: ``adoptee`` → ``adoptée``, as the accented word stems.
+
+    >>> restore_accents("adoptees"), restore_accents("financieres"), restore_accents("etats")
+    ('adoptées', 'financières', 'etats')
+    """
+    m = _RESTORE.search(word)
+    if m is None:
+        return word
+    return word[: m.start()] + _RESTORED[m.group()]
+
+
+class AccentRestoreFilter(Filter):
+    """French words written without any accent get the accents of their ending back
+    (:func:`restore_accents`), so that ``adoptee`` stems as ``adoptée`` does; words
+    with accents are left as written."""
+
+    per_token = True
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.text.isascii():
+                t.text = restore_accents(t.text)
+            yield t
+
+
 class FoldFilter(Filter):
     """Accent-insensitive matching: fold each token (see :func:`fold`)."""
 
@@ -313,13 +363,24 @@ class ArabicStemFilter(Filter):
 
 
 @cache
-def _snowball(lang: str):
-    # snowballstemmer uses PyStemmer's compiled stemmers when they are installed
-    return lru_cache(maxsize=200_000)(snowballstemmer.stemmer(lang).stemWord)
+def stemmer(language: str):
+    """The Snowball project's stemmer of ``language`` (``snowballstemmer``, which runs
+    PyStemmer's compiled C code when it is installed): ``word -> stem``, remembering
+    recent words.
+
+    >>> stemmer("french")("intitulée"), stemmer("english")("cooperation")
+    ('intitul', 'cooper')
+    """
+    return lru_cache(maxsize=200_000)(snowballstemmer.stemmer(language).stemWord)
 
 
 class SnowballFilter(Filter):
-    """Snowball stemming (``snowballstemmer``) that leaves UN symbols and numbers alone.
+    """Stemming with the Snowball project's algorithm for ``lang`` (``french``,
+    ``english``, ``spanish``, ``russian``…: see :func:`stemmer`), leaving UN symbols
+    and numbers alone.
+
+    >>> [t.text for t in SnowballFilter("french")(_tokenizer()("adoptées 57/263"))]
+    ['adopt', '57/263']
 
     With ``fold_after``, the stem loses its accents: Spanish stemming needs the accents
     of a word to find its ending (abolirá), and folding the stem lets a query
@@ -337,7 +398,7 @@ class SnowballFilter(Filter):
         return type(other) is type(self) and vars(other) == vars(self)
 
     def __call__(self, tokens):
-        stem = _snowball(self.lang)
+        stem = stemmer(self.lang)
         for t in tokens:
             if not t.stopped and t.text.isalpha():
                 t.text = stem(t.text)
@@ -429,7 +490,7 @@ MAX_PAIR_GAP = 4
 #: change here makes a chain index other terms for the same text**: a filter added,
 #: removed or changed, another token pattern, elision rule or stemmer.  Changing only
 #: a stop list or ``data/common-*.txt`` needs no bump (existing indexes keep theirs).
-CHAIN_VERSION = 1
+CHAIN_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -556,19 +617,6 @@ class IndexTermsFilter(Filter):
             yield t
 
 
-class SymbolSafeStemFilter(StemFilter):
-    """Snowball stemming that leaves UN symbols and numbers (``57/263``) alone."""
-
-    stems = True
-
-    def __call__(self, tokens):
-        stemfn = self._stem
-        for t in tokens:
-            if not t.stopped and t.text.isalpha():
-                t.text = stemfn(t.text)
-            yield t
-
-
 def _tokenizer() -> RegexTokenizer:
     return RegexTokenizer(TOKEN_PATTERN)
 
@@ -591,8 +639,8 @@ def _analyzer(spec: ChainSpec) -> Analyzer:
             | LowercaseFilter()
             | ElisionFilter()
             | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
-            | FoldFilter()
-            | SymbolSafeStemFilter(lang="fr", cachesize=100_000)
+            | AccentRestoreFilter()
+            | SnowballFilter("french", fold_after=True)
         )
     if name == "en":
         return (
@@ -601,7 +649,7 @@ def _analyzer(spec: ChainSpec) -> Analyzer:
             | PossessiveFilter()
             | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
             | FoldFilter()
-            | SymbolSafeStemFilter(lang="en", cachesize=100_000)
+            | SnowballFilter("english")
         )
     if name == "es":
         return (
@@ -656,7 +704,7 @@ def describe(chain: str | ChainSpec) -> list[str]:
     with the tokenizer's pattern, the stemmer's language and whether it folds.
 
     >>> describe("en")[1:]
-    ['ApostropheFilter', 'LowercaseFilter', 'PossessiveFilter', 'StopFilter', 'FoldFilter', 'KeepWordFilter', 'SymbolSafeStemFilter(en)', 'IndexTermsFilter']
+    ['ApostropheFilter', 'LowercaseFilter', 'PossessiveFilter', 'StopFilter', 'FoldFilter', 'KeepWordFilter', 'SnowballFilter(english)', 'IndexTermsFilter']
     >>> describe("es")[-3:]
     ['KeepWordFilter(fold)', 'SnowballFilter(spanish fold)', 'IndexTermsFilter']
     """
@@ -790,7 +838,7 @@ def char_tokens(chain: str | ChainSpec):
     chars=True, removestops=True)`` gives, from remembered tokens.
 
     >>> char_tokens("fr")("L'Assemblée générale")
-    [('assemble', 0, 0, 11), ('general', 1, 12, 20)]
+    [('assembl', 0, 0, 11), ('general', 1, 12, 20)]
     """
     return _char_tokens(_spec(chain))
 

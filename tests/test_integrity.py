@@ -159,12 +159,33 @@ def _rewrite_record(index_dir: Path, old: bytes, new: bytes) -> None:
     path.write_bytes(body + b"\ncrc32 %08x\n" % zlib.crc32(body))
 
 
+_FORMAT, _CHAIN = store.FORMAT_VERSION, analysis.CHAIN_VERSION
+
+
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        (b"\nformat 1\n", b"\nformat 0\n", "written in index format 0, analysis 1; "),
-        (b"\nanalysis 1\n", b"\nanalysis 9\n", "written in index format 1, analysis 9; "),
-        (b"SymbolSafeStemFilter(fr)", b"StemFilter(fr)", "written with another fr analysis "),
+        (
+            b"\nformat %d\n" % _FORMAT,
+            b"\nformat 0\n",
+            f"written in index format 0, analysis {_CHAIN}; ",
+        ),
+        (
+            b"\nanalysis %d\n" % _CHAIN,
+            b"\nanalysis 9\n",
+            f"written in index format {_FORMAT}, analysis 9; ",
+        ),
+        # an index of the French chain that folded accents before stemming
+        (
+            b"\nanalysis %d\n" % _CHAIN,
+            b"\nanalysis %d\n" % (_CHAIN - 1),
+            f"written in index format {_FORMAT}, analysis {_CHAIN - 1}; ",
+        ),
+        (
+            b"SnowballFilter(french fold)",
+            b"SnowballFilter(french)",
+            "written with another fr analysis ",
+        ),
     ],
 )
 def test_an_index_of_another_version_gives_a_format_error(copy, old, new, message):
