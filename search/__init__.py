@@ -31,6 +31,7 @@ _EXPORTS = {
     "NotFoundError": "errors",
     "QueryError": "errors",
     "SearchError": "errors",
+    "ServeError": "errors",
     "ParagraphVersion": "history",
     "SeriesEntry": "history",
     "Hit": "hits",
@@ -68,6 +69,7 @@ __all__ = [
     "QueryError",
     "SearchError",
     "SeriesEntry",
+    "ServeError",
     "SimilarHit",
     "check_index",
     "ingest",
@@ -89,6 +91,7 @@ if TYPE_CHECKING:
         NotFoundError,
         QueryError,
         SearchError,
+        ServeError,
     )
     from .history import ParagraphVersion, SeriesEntry
     from .hits import Hit, Passage

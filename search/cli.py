@@ -93,6 +93,7 @@ def main() -> None:
     unsearch "coopération triangulaire"       search (the default command)
     unsearch ingest ../shared/corpus/resolutions   build or update the index
     unsearch show A/RES/58/220 OP4            read a paragraph in its document
+    unsearch serve                            the web page and JSON API on 127.0.0.1:8000
     unsearch check                            verify the index, file by file
 
     Run `unsearch query --help` for the query syntax.
@@ -511,6 +512,36 @@ def check(as_json, index_dir) -> None:
         f"{report.segments} segment{'s' if report.segments != 1 else ''}, {report.documents} paragraphs, "
         f"{report.terms} terms, {report.postings} postings)"
     )
+
+
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. The default answers this machine only; "
+    "--host 0.0.0.0 serves every network the machine is on.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
+@_index_option
+def serve(host, port, index_dir) -> None:
+    """Serve the web page and the JSON API (/api/v1/) until Ctrl-C."""
+    from . import SearchError
+    from .web import serve as run_server
+
+    def ready(url: str) -> None:
+        click.echo(f"serving {index_dir}/ on {url} (Ctrl-C to stop)", err=True)
+
+    try:
+        run_server(index_dir, host=host, port=port, ready=ready)
+    except SearchError as exc:
+        raise _fail(exc) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

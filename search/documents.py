@@ -16,24 +16,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import formats
 from .errors import DocumentError
 from .languages import LANGUAGES, RIVAL_WORDS
 from .paragraphs import Paragraph
 
 #: File suffixes ingest reads, mapped to the reader module that handles them.
-READERS = {
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".txt": "plaintext",
-    ".html": "html",
-    ".htm": "html",
-    ".pdf": "pdf",
-}
+READERS = {suffix: fmt.reader for suffix, fmt in formats.BY_SUFFIX.items()}
 
-#: When one document (symbol + language) comes from several files, the source whose
-#: format ranks first wins: Markdown keeps footnotes and paragraphs explicit, HTML is
-#: structured, the PDF has layout, raw PDF text has neither.
-FORMAT_RANK = {"markdown": 0, "html": 1, "pdf": 2, "text": 3}
+#: Each format's rank: the source whose format ranks first wins (see :mod:`search.formats`).
+FORMAT_RANK = {name: formats.rank(name) for name in formats.NAMES}
 
 
 @dataclass(frozen=True)
@@ -87,7 +79,7 @@ def _files_under(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
-            if not name.startswith(".") and Path(name).suffix.lower() in READERS:
+            if not name.startswith(".") and formats.of_path(name) is not None:
                 yield Path(root, name)
 
 
@@ -242,15 +234,15 @@ def read_document(path: str | Path) -> Document:
             raise DocumentError(path, "is a folder, not a file")
         if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
             raise DocumentError(path, "not a regular file")
-        reader = READERS.get(path.suffix.lower())
-        if reader is None:
+        fmt = formats.of_path(path)
+        if fmt is None:
             raise DocumentError(path, f"unsupported file type {path.suffix or '(none)'!r}")
         data = path.read_bytes()
     except OSError as exc:
         raise _os_error(path, exc) from None
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise DocumentError(path, "empty file")
-    module = import_module(f".sources.{reader}", __package__)
+    module = import_module(f".sources.{fmt.reader}", __package__)
     try:
         doc = module.read(path, data)
     except DocumentError:

@@ -60,3 +60,9 @@ class QueryError(SearchError):
 
 class NotFoundError(SearchError):
     """A document or paragraph asked for by symbol is not in the index."""
+
+
+class ServeError(SearchError):
+    """The web server cannot listen on the address it was given."""
+
+    hint = "choose another --port, or stop the program using it"

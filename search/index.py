@@ -29,6 +29,7 @@ from whoosh.collectors import TimeLimit, TopCollector
 from whoosh.index import EmptyIndexError
 from whoosh.util.numeric import byte_to_length
 
+from . import fields as passage_table
 from . import languages, symbols
 from .analysis import (
     PAIR_MARK,
@@ -116,36 +117,26 @@ def package_chains() -> dict[str, ChainSpec]:
 
 
 def make_schema(chains: Mapping[str, ChainSpec] | None = None) -> fields.Schema:
-    """The schema of an index with ``chains`` (by default, the package's)."""
+    """The schema of an index with ``chains`` (by default, the package's): the stored
+    fields of :data:`search.fields.STORED` and the fields only unsearch's own code
+    fills in."""
     chains = chains or package_chains()
     text_fields = {f"text_{c}": _text_field(chains[c]) for c in CHAINS}
+    passage_fields = {
+        f.stored: fields.ID(stored=True) if f.filtered else fields.STORED
+        for f in passage_table.STORED
+    }
     return fields.Schema(
         # Only what queries filter on is indexed: every indexed field that is not
         # scored costs a file lookup per posting when Whoosh writes a segment.
+        **passage_fields,
         id=fields.STORED,
         doc=fields.ID(stored=True),
-        symbol=fields.STORED,
         symkey=fields.KEYWORD(scorable=False),
-        paragraph=fields.STORED,
-        kind=fields.ID(stored=True),
-        lang=fields.ID(stored=True),
         chain=fields.ID,
-        order=fields.STORED,
-        session=fields.ID(stored=True),
         year=fields.ID(stored=True),
         cites=fields.KEYWORD(scorable=False, stored=True),
-        text=fields.STORED,
-        title=fields.STORED,
-        parent=fields.STORED,
-        notes=fields.STORED,
         chapeau=fields.STORED,
-        adopted=fields.STORED,
-        distributed=fields.STORED,
-        meeting=fields.STORED,
-        agenda_item=fields.STORED,
-        committee=fields.STORED,
-        report=fields.STORED,
-        source=fields.STORED,
         stamp=fields.STORED,
         **text_fields,
     )
@@ -229,29 +220,9 @@ def _reading(method):
 
 
 def _passage(stored: dict) -> Passage:
-    symbol = stored["symbol"]
-    label = stored["paragraph"]
-    lang = stored["lang"]
-    return Passage(
-        symbol=symbol,
-        paragraph=label,
-        kind=stored["kind"],
-        lang=lang,
-        title=stored.get("title", ""),
-        date=stored.get("adopted", ""),
-        session=int(stored["session"]) if stored.get("session") else None,
-        text=stored["text"],
-        citation=citation(symbol, label, lang),
-        source=stored.get("source", ""),
-        order=stored.get("order", 0),
-        parent=stored.get("parent", ""),
-        notes=tuple(stored.get("notes") or ()),
-        distributed=stored.get("distributed", ""),
-        meeting=stored.get("meeting", ""),
-        agenda_item=stored.get("agenda_item", ""),
-        committee=stored.get("committee", ""),
-        report=stored.get("report", ""),
-    )
+    values = passage_table.passage_values(stored)
+    citing = citation(str(values["symbol"]), str(values["paragraph"]), str(values["lang"]))
+    return Passage(**values, citation=citing)  # type: ignore[arg-type]
 
 
 class Index:
@@ -643,29 +614,22 @@ def _title_matches(title: str, chain: str, leaves: tuple) -> bool:
     return bool(find_matches(title, chain, list(leaves)))
 
 
+_OF_DOCUMENT = tuple(f for f in passage_table.STORED if f.source == passage_table.DOCUMENT)
+_OF_PARAGRAPH = tuple(f for f in passage_table.STORED if f.source == passage_table.PARAGRAPH)
+
+
 def paragraph_fields(doc, stamp: str = "") -> list[dict]:
     """The Whoosh documents (one per paragraph) for a :class:`Document`."""
     chain = chain_name(doc.lang)
     key = doc.key
     symkeys = {symbols.normalize(doc.symbol)}
     common = {
+        **passage_table.stored_values(_OF_DOCUMENT, doc),
         "doc": key,
-        "symbol": doc.symbol,
         "symkey": " ".join(sorted(symkeys)),
-        "lang": doc.lang,
         "chain": chain,
-        "title": doc.title,
-        "adopted": doc.adopted,
-        "distributed": doc.distributed,
-        "meeting": doc.meeting,
-        "agenda_item": doc.agenda_item,
-        "committee": doc.committee,
-        "report": doc.report,
-        "source": doc.source,
         "stamp": stamp,
     }
-    if doc.session is not None:
-        common["session"] = f"{doc.session:03d}"
     if doc.year is not None:
         common["year"] = f"{doc.year:04d}"
     texts = {p.label: p.text for p in doc.paragraphs}
@@ -675,13 +639,8 @@ def paragraph_fields(doc, stamp: str = "") -> list[dict]:
         if p.parent:
             fields_["chapeau"] = texts.get(p.parent, "")
         fields_.update(
+            passage_table.stored_values(_OF_PARAGRAPH, p),
             id=f"{key}#{p.label}",
-            paragraph=p.label,
-            kind=p.kind,
-            order=p.order,
-            text=p.text,
-            parent=p.parent,
-            notes=list(p.notes),
             cites=" ".join(symbols.cited(p.text)),
             **{f"text_{chain}": p.text},
         )

@@ -35,14 +35,15 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
 from whoosh.index import LockError
 from whoosh.util.filelock import FileLock, try_for
 
-from .documents import FORMAT_RANK, READERS, Document, iter_sources, read_document
+from . import formats
+from .documents import Document, iter_sources, read_document
 from .engine.writing import IndexWriter
 from .errors import DocumentError, IndexLockedError, SearchError
 from .index import default_index_dir, open_stored, paragraph_fields
@@ -60,8 +61,7 @@ MAX_PARAGRAPH_CHARS = 100_000
 PARALLEL_MIN_FILES = 32
 
 #: The format each reader module gives, so that better sources are read first.
-READER_FORMAT = {"markdown": "markdown", "html": "html", "pdf": "pdf", "plaintext": "text"}
-_UNRANKED = len(FORMAT_RANK)
+READER_FORMAT = {fmt.reader: fmt.name for fmt in formats.FORMATS}
 
 
 @dataclass(frozen=True)
@@ -146,8 +146,8 @@ def ingest(
 
 
 def _expected_rank(path: Path) -> int:
-    fmt = READER_FORMAT.get(READERS.get(path.suffix.lower(), ""), "")
-    return FORMAT_RANK.get(fmt, _UNRANKED)
+    fmt = formats.of_path(path)
+    return formats.rank(fmt.name if fmt else "")
 
 
 def _stamp(path: Path) -> str:
@@ -206,10 +206,10 @@ class _Run:
         self.index_dir = index_dir
         self.ix = open_stored(index_dir, create=True)
         self.loaded = _load_manifest(index_dir)
-        self.files: dict[str, dict] = copy.deepcopy(self.loaded.get("files", {}))
-        if self.loaded.get("generation") != self.ix.latest_generation():
+        self.files = copy.deepcopy(self.loaded.files)
+        if self.loaded.generation != self.ix.latest_generation():
             self._verify()
-        self.owner = {e["key"]: src for src, e in self.files.items() if e["indexed"]}
+        self.owner = {e.key: src for src, e in self.files.items() if e.indexed}
         self.writer = None
         self.workers: _Workers | None = None
         self.written: set[str] = set()  # keys written by this run
@@ -221,12 +221,12 @@ class _Run:
         """Trust an entry only if the index holds its document from that very file version."""
         with self.ix.searcher() as s:
             for entry in self.files.values():
-                if not entry["indexed"]:
+                if not entry.indexed:
                     continue
-                docnum = s.document_number(doc=entry["key"])
-                if docnum is None or s.stored_fields(docnum).get("stamp") != entry["stamp"]:
-                    entry["indexed"] = False
-                    entry["stamp"] = ""  # read it again
+                docnum = s.document_number(doc=entry.key)
+                if docnum is None or s.stored_fields(docnum).get("stamp") != entry.stamp:
+                    entry.indexed = False
+                    entry.stamp = ""  # read it again
 
     def ingest(
         self, files: list[Path], prune: bool, progress, procs: int | None, lock, committing
@@ -240,8 +240,8 @@ class _Run:
             if prune:
                 for src in [s for s in self.files if not Path(s).exists()]:
                     entry = self.files.pop(src)
-                    if entry["indexed"]:
-                        self._release(entry["key"], src)
+                    if entry.indexed:
+                        self._release(entry.key, src)
             self._reclaim()
             kept = self.workers is not None and any(self.workers.kept)
             if committing is not None and (self.writer is not None or kept):
@@ -256,7 +256,7 @@ class _Run:
             if self.writer is not None:
                 self.writer.cancel()
             raise
-        manifest = {"generation": self.ix.latest_generation(), "files": self.files}
+        manifest = _Manifest(self.ix.latest_generation(), self.files)
         if manifest != self.loaded:
             _save_manifest(self.index_dir, manifest)
 
@@ -268,18 +268,17 @@ class _Run:
         return bool(
             old
             and stamp
-            and old["stamp"] == stamp
-            and (old["indexed"] or self._holder(old["key"]) not in (None, src))
+            and old.stamp == stamp
+            and (old.indexed or self._holder(old.key) not in (None, src))
         )
 
-    def _to_read(self, files: list[Path]) -> list[tuple[str, str, str]]:
-        """``(path, resolved path, stamp)`` of the files this run will read, as far
-        as can be told before reading any."""
+    def _to_read(self, files: list[Path]) -> list[_Job]:
+        """The files this run will read, as far as can be told before reading any."""
         out = []
         for path in files:
             src, stamp = str(path.resolve()), _stamp_or_blank(path)
             if not self._unchanged(src, stamp):
-                out.append((str(path), src, stamp))
+                out.append(_Job(str(path), src, stamp))
         return out
 
     def add(self, path: Path) -> None:
@@ -298,10 +297,10 @@ class _Run:
         if isinstance(got, Failure):
             self.failures.append(got)
             if old:
-                old["stamp"] = ""  # the index keeps what it has; try again next time
+                old.stamp = ""  # the index keeps what it has; try again next time
             return
-        if old and old["indexed"] and old["key"] != got.key:
-            self._release(old["key"], src)
+        if old and old.indexed and old.key != got.key:
+            self._release(old.key, src)
         if not self._offer(got, src, stamp) and got.worker is not None:
             self.workers.drop(got, src)
 
@@ -311,12 +310,13 @@ class _Run:
         segments, lost = self.workers.finish()
         for src, stamp in lost:
             got = _read(Path(src))
-            entry = self.files.get(src, {})
-            if isinstance(got, Failure) or got.key != entry.get("key"):
+            entry = self.files.get(src)
+            if isinstance(got, Failure) or entry is None or got.key != entry.key:
                 # changed since it was read: the next run reads it again
                 if isinstance(got, Failure):
                     self.failures.append(got)
-                entry["stamp"] = ""
+                if entry is not None:
+                    entry.stamp = ""
             else:
                 self._write(got.doc, stamp)
         if segments:
@@ -332,18 +332,16 @@ class _Run:
     def _offer(self, got: _Read, src: str, stamp: str) -> bool:
         """Index the document read from ``src`` unless a better source has it."""
         key = got.key
-        rank = FORMAT_RANK.get(got.format, _UNRANKED)
-        entry = {"stamp": stamp, "key": key, "rank": rank, "indexed": False}
+        rank = formats.rank(got.format)
+        entry = _Entry(stamp, key, rank, indexed=False)
         self.files[src] = entry
         holder = self._holder(key)
-        if holder not in (None, src) and (
-            key in self.written or self.files[holder]["rank"] <= rank
-        ):
+        if holder not in (None, src) and (key in self.written or self.files[holder].rank <= rank):
             self.duplicates += 1  # a better (or as good and earlier) source provides it
             return False
         previous = self.owner.get(key)
         if previous not in (None, src):
-            self.files[previous]["indexed"] = False
+            self.files[previous].indexed = False
         self._writer().delete_by_term("doc", key)
         if got.doc is not None:
             self._write(got.doc, stamp)
@@ -352,7 +350,7 @@ class _Run:
         self.owner[key] = src
         self.written.add(key)
         self.released.discard(key)
-        entry["indexed"] = True
+        entry.indexed = True
         self.documents += 1
         self.paragraphs += got.paragraphs
         return True
@@ -374,9 +372,9 @@ class _Run:
         """Index the best remaining source of each document whose source went away."""
         for key in sorted(self.released):
             twins = sorted(
-                (entry["rank"], src)
+                (entry.rank, src)
                 for src, entry in self.files.items()
-                if entry["key"] == key and not entry["indexed"] and Path(src).exists()
+                if entry.key == key and not entry.indexed and Path(src).exists()
             )
             for _rank, src in twins:
                 self.add(Path(src))
@@ -395,33 +393,112 @@ class _Run:
         return self.writer
 
 
-def _load_manifest(index_dir: Path) -> dict:
+@dataclass
+class _Entry:
+    """What the manifest remembers of one source file: its size and modification
+    time when last read (``stamp``; blank: read it again), the document it gave,
+    its format's rank, and whether the index holds the document from it."""
+
+    stamp: str
+    key: str
+    rank: int
+    indexed: bool
+
+    @classmethod
+    def from_json(cls, data: object) -> _Entry | None:
+        """An entry as saved, or None if it is malformed."""
+        if not isinstance(data, dict):
+            return None
+        entry = cls(**{f.name: data.get(f.name) for f in fields(cls)})
+        types = (str, str, int, bool)
+        if not all(
+            isinstance(getattr(entry, f.name), t) for f, t in zip(fields(cls), types, strict=True)
+        ):
+            return None
+        return entry
+
+
+@dataclass
+class _Manifest:
+    """``index/files.json``: the entry of each source file (by resolved path), and the
+    index generation it describes (another means the manifest must be checked)."""
+
+    generation: object = None
+    files: dict[str, _Entry] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "generation": self.generation,
+            "files": {s: asdict(e) for s, e in self.files.items()},
+        }
+
+
+def _load_manifest(index_dir: Path) -> _Manifest:
     """The saved manifest, with any malformed entry left out (it is read again)."""
     try:
         data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return _Manifest()
     if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
-        return {}
-    files = {
-        src: entry
-        for src, entry in data["files"].items()
-        if isinstance(entry, dict)
-        and isinstance(entry.get("stamp"), str)
-        and isinstance(entry.get("key"), str)
-        and isinstance(entry.get("rank"), int)
-        and isinstance(entry.get("indexed"), bool)
-    }
-    return {"generation": data.get("generation"), "files": files}
+        return _Manifest()
+    files = {src: _Entry.from_json(entry) for src, entry in data["files"].items()}
+    return _Manifest(data.get("generation"), {s: e for s, e in files.items() if e is not None})
 
 
-def _save_manifest(index_dir: Path, manifest: dict) -> None:
+def _save_manifest(index_dir: Path, manifest: _Manifest) -> None:
     tmp = index_dir / f".{MANIFEST}.tmp"
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=0), encoding="utf-8")
+    tmp.write_text(json.dumps(manifest.to_json(), ensure_ascii=False, indent=0), encoding="utf-8")
     os.replace(tmp, index_dir / MANIFEST)
 
 
 # -- worker processes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Run → worker: read this file (``path`` as named, ``src`` resolved)."""
+
+    path: str
+    src: str
+    stamp: str
+
+
+@dataclass(frozen=True)
+class _Keep:
+    """Run → worker: write the document read from ``src`` into your segment."""
+
+    src: str
+
+
+@dataclass(frozen=True)
+class _Drop:
+    """Run → worker: forget the document read from ``src``."""
+
+    src: str
+
+
+@dataclass(frozen=True)
+class _Finish:
+    """Run → worker: no more files; hand over your segments."""
+
+
+@dataclass(frozen=True)
+class _Done:
+    """Worker → run: the segments it wrote."""
+
+    segments: list
+
+
+@dataclass(frozen=True)
+class _Fatal:
+    """Worker → run: it failed for a reason no file explains; the ingest fails."""
+
+    reason: str
+
+
+#: What a worker answers a :class:`_Job` with: the document it read (its key, format
+#: and number of paragraphs) or why the file cannot be read.
+_Answer = _Read | Failure
 
 
 def default_procs() -> int:
@@ -455,13 +532,13 @@ class _Workers:
     def __init__(self, jobs, procs: int, index_dir: Path, lock) -> None:
         method = "fork" if sys.platform.startswith("linux") else "spawn"
         ctx = multiprocessing.get_context(method)
-        self.pending = deque(jobs)
-        self.stamps = {src: stamp for _path, src, stamp in jobs}
+        self.pending: deque[_Job] = deque(jobs)
+        self.stamps = {job.src: job.stamp for job in jobs}
         #: results not yet taken by the run, with the worker that holds them
         self.results: dict[str, tuple[int | None, _Read | Failure | None]] = {}
         self.conns = []
         self.procs = []
-        self.flight: list[deque] = []
+        self.flight: list[deque[_Job]] = []
         self.alive: list[bool] = []
         self.kept: list[list[tuple[str, str]]] = []
         self.unread: list[int] = []  # results per worker the run has not taken yet
@@ -518,7 +595,7 @@ class _Workers:
     def _send_job(self, n: int) -> None:
         if self.pending and self.alive[n]:
             job = self.pending.popleft()
-            if self._send(n, ("read", *job)):
+            if self._send(n, job):
                 self.flight[n].append(job)
             else:
                 self.pending.appendleft(job)
@@ -538,15 +615,15 @@ class _Workers:
         except (EOFError, OSError):
             self._died(n)
             return True
-        if msg[0] == "fatal":
-            raise SearchError(f"indexing failed: {msg[1]}")
-        _path, src, _stamp = self.flight[n].popleft()
+        if isinstance(msg, _Fatal):
+            raise SearchError(f"indexing failed: {msg.reason}")
+        src = self.flight[n].popleft().src
         if src in self.taken:  # the run read it itself meanwhile
             self.taken.discard(src)
-            if msg[0] == "read":
-                self._send(n, ("drop", src))
+            if isinstance(msg, _Read):
+                self._send(n, _Drop(src))
         else:
-            got = _Read(*msg[1:], worker=n) if msg[0] == "read" else Failure(*msg[1:])
+            got = replace(msg, worker=n) if isinstance(msg, _Read) else msg
             self.results[src] = (n, got)
             self.unread[n] += 1
         self._fill()
@@ -559,11 +636,11 @@ class _Workers:
         proc = self.procs[n]
         proc.join(5)
         if self.flight[n]:
-            path, src, _stamp = self.flight[n].popleft()
+            job = self.flight[n].popleft()
             reason = f"reading it stopped its worker process (exit code {proc.exitcode})"
-            self.results[src] = (None, Failure(path, reason))
-        for _path, src, _stamp in self.flight[n]:
-            self.results[src] = (None, None)
+            self.results[job.src] = (None, Failure(job.path, reason))
+        for job in self.flight[n]:
+            self.results[job.src] = (None, None)
         self.flight[n].clear()
         for src, (worker, _got) in list(self.results.items()):
             if worker == n:
@@ -571,8 +648,8 @@ class _Workers:
         self.unread[n] = 0
         self._fill()
         if not any(self.alive):
-            for _path, src, _stamp in self.pending:
-                self.results[src] = (None, None)
+            for job in self.pending:
+                self.results[job.src] = (None, None)
             self.pending.clear()
 
     def result(self, src: str, stamp: str) -> _Read | Failure | None:
@@ -600,7 +677,9 @@ class _Workers:
     def _stalled(self, src: str) -> bool:
         """Whether waiting for ``src`` holds everything up: every worker but the one
         reading it is held back or has nothing left to do."""
-        holder = next((n for n, f in enumerate(self.flight) if any(j[1] == src for j in f)), None)
+        holder = next(
+            (n for n, f in enumerate(self.flight) if any(job.src == src for job in f)), None
+        )
         if holder is None:
             return False
         return all(
@@ -616,10 +695,10 @@ class _Workers:
 
     def drop(self, got, src: str) -> None:
         if isinstance(got, _Read) and got.worker is not None:
-            self._send(got.worker, ("drop", src))
+            self._send(got.worker, _Drop(src))
 
     def keep(self, got: _Read, src: str, stamp: str) -> None:
-        self._send(got.worker, ("keep", src))
+        self._send(got.worker, _Keep(src))
         self.kept[got.worker].append((src, stamp))  # indexed again here if the worker dies
 
     def finish(self) -> tuple[list, list[tuple[str, str]]]:
@@ -629,7 +708,7 @@ class _Workers:
             while self.alive[n] and self.flight[n]:
                 self._receive()
         for n in range(len(self.conns)):
-            self._send(n, None)
+            self._send(n, _Finish())
         segments = []
         lost = []
         for n, conn in enumerate(self.conns):
@@ -642,9 +721,9 @@ class _Workers:
             if msg is None:
                 lost.extend(self.kept[n])
                 continue
-            if msg[0] == "fatal":
-                raise SearchError(f"indexing failed: {msg[1]}")
-            segments.extend(msg[1])
+            if isinstance(msg, _Fatal):
+                raise SearchError(f"indexing failed: {msg.reason}")
+            segments.extend(msg.segments)
         self.close()
         return segments, lost
 
@@ -671,40 +750,37 @@ def _work(conn, index_dir: str, close, lock_fd: int | None) -> None:
     try:
         writer = IndexWriter(open_stored(Path(index_dir)), _lk=False)
         ready: dict[str, list] = {}
-        while True:
-            msg = conn.recv()
-            if msg is None:
-                break
-            if msg[0] == "read":
-                conn.send(_prepare(writer, ready, *msg[1:]))
-            elif msg[0] == "keep":
-                for prepared in ready.pop(msg[1]):
+        while not isinstance(msg := conn.recv(), _Finish):
+            if isinstance(msg, _Job):
+                conn.send(_prepare(writer, ready, msg))
+            elif isinstance(msg, _Keep):
+                for prepared in ready.pop(msg.src):
                     writer.add_prepared(prepared)
                 writer.end_batch()
             else:
-                ready.pop(msg[1], None)
-        conn.send(("done", writer.finish()))
+                ready.pop(msg.src, None)
+        conn.send(_Done(writer.finish()))
     except (EOFError, OSError, KeyboardInterrupt):
         pass  # the run ended: nothing of this worker is committed
     except Exception as exc:
         with contextlib.suppress(OSError):
-            conn.send(("fatal", _one_line(exc)))
+            conn.send(_Fatal(_one_line(exc)))
     finally:
         if writer is not None and not writer.is_closed:
             with contextlib.suppress(Exception):
                 writer.cancel()
 
 
-def _prepare(writer: IndexWriter, ready: dict, path: str, src: str, stamp: str) -> tuple:
+def _prepare(writer: IndexWriter, ready: dict, job: _Job) -> _Answer:
     """Read and analyse one file; keep its documents ready to write."""
     try:
-        got = _read(Path(path))
+        got = _read(Path(job.path))
         if isinstance(got, Failure):
-            return ("failed", got.path, got.reason)
-        ready[src] = [writer.prepare(**f) for f in paragraph_fields(got.doc, stamp)]
+            return got
+        ready[job.src] = [writer.prepare(**f) for f in paragraph_fields(got.doc, job.stamp)]
     except Exception as exc:  # a file that breaks a reader or the analysis
-        return ("failed", path, _one_line(exc))
-    return ("read", got.key, got.format, got.paragraphs)
+        return Failure(job.path, _one_line(exc))
+    return replace(got, doc=None)  # the document stays here, ready to write
 
 
 def _one_line(exc: BaseException) -> str:

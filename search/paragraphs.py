@@ -316,11 +316,32 @@ def _ended(text: str) -> bool:
     return text.endswith(_ENDED)
 
 
+@dataclass
+class _Item:
+    """A paragraph while the segmenter may still relabel, extend or drop it."""
+
+    label: str
+    kind: str
+    text: str
+    parent: str = ""
+    section: str = ""
+    #: a heading told only by its shape (short, unpunctuated): it may be the start of
+    #: a paragraph a page break cut, and is joined to what follows if that goes on
+    guessed: bool = False
+
+    def relabel(self, old: str, new: str) -> None:
+        """Give ``new`` the label or parent ``old`` and its sub-paragraphs had."""
+        if self.label == old or self.label.startswith(f"{old}("):
+            self.label = new + self.label[len(old) :]
+        if self.parent == old or self.parent.startswith(f"{old}("):
+            self.parent = new + self.parent[len(old) :]
+
+
 class _Builder:
     """Accumulates labelled paragraphs; keeps labels unique."""
 
     def __init__(self) -> None:
-        self.items: list[dict[str, object]] = []
+        self.items: list[_Item] = []
         self.labels: set[str] = set()
 
     def add(self, label: str, kind: str, text: str, parent: str = "", section: str = "") -> None:
@@ -328,16 +349,27 @@ class _Builder:
         while label in self.labels:
             label, n = f"{base}-{n}", n + 1
         self.labels.add(label)
-        self.items.append(
-            {"label": label, "kind": kind, "text": text, "parent": parent, "section": section}
-        )
+        self.items.append(_Item(label, kind, text, parent, section))
 
     def pop(self) -> None:
-        self.labels.discard(str(self.items.pop()["label"]))
+        self.labels.discard(self.items.pop().label)
 
     @property
-    def last(self) -> dict[str, object] | None:
+    def last(self) -> _Item | None:
         return self.items[-1] if self.items else None
+
+
+@dataclass
+class _Annex:
+    """Where the segmenter stands in the annexes."""
+
+    count: int = 0  #: annexes met so far
+    prefix: str = "AN"  #: of the current annex's labels: ``AN2`` with several annexes
+    section: str = ""  #: the ``section`` of its paragraphs: "annex II"
+    article: str = ""  #: "ART5" under the heading "Article 5", "R8" under "Rule 8"
+    number: int = 0  #: its last numbered paragraph
+    unnumbered: int = 0  #: its unnumbered paragraphs so far
+    headings: int = 0  #: its headings so far
 
 
 class _Segmenter:
@@ -365,11 +397,7 @@ class _Segmenter:
         self.sub_number = 0
         self.implicit = False  # the source lost letters of the current chapeau's list
         self.lost: int | None = None  # item that may be an OP whose number the source lost
-        self.annex_prefix = "AN"
-        self.annex_section = ""
-        self.annex_count = 0
-        self.article = ""  # "ART5" under the heading "Article 5" of an annex
-        self.an_unnumbered = self.an_headings = self.an_number = 0
+        self.annex = _Annex()
 
     # ----------------------------------------------------------------- helpers
     @property
@@ -380,7 +408,7 @@ class _Segmenter:
         return {"pp": "pp", "op": "op", "annex": "annex"}[self.zone]
 
     def _section(self) -> str:
-        return self.annex_section if self.zone == "annex" else ""
+        return self.annex.section if self.zone == "annex" else ""
 
     def _reset(self, text: str = "") -> None:
         """Forget the chapeau and sub-paragraph state after a new paragraph ``text``."""
@@ -391,11 +419,12 @@ class _Segmenter:
 
     def _heading(self, text: str) -> None:
         if self.zone == "annex":
-            self.an_headings += 1
-            label = f"{self.prefix}{self.annex_prefix}-H{self.an_headings}"
+            self.annex.headings += 1
+            label = f"{self.prefix}{self.annex.prefix}-H{self.annex.headings}"
             if m := _ARTICLE_RE.match(text):
-                self.article = ("ART" if m.group(1).lower() == "article" else "R") + m.group(2)
-                self.an_number = 0
+                unit = "ART" if m.group(1).lower() == "article" else "R"
+                self.annex.article = unit + m.group(2)
+                self.annex.number = 0
         else:
             self.headings += 1
             label = f"{self.part}H{self.headings}"
@@ -407,17 +436,17 @@ class _Segmenter:
         self._reset()
 
     def _numbered_ok(self, n: int) -> bool:
-        last = self.an_number if self.zone == "annex" else self.op
+        last = self.annex.number if self.zone == "annex" else self.op
         return last < n <= last + 5 or (n == 1 and last > 0)
 
     def _numbered(self, n: int, text: str) -> None:
         if self.zone == "annex":
-            self.an_number = n
-            if self.article:
-                label = f"{self.prefix}{self.annex_prefix}-{self.article}({n})"
+            self.annex.number = n
+            if self.annex.article:
+                label = f"{self.prefix}{self.annex.prefix}-{self.annex.article}({n})"
             else:
-                sep = "." if self.annex_prefix != "AN" else ""
-                label = f"{self.prefix}{self.annex_prefix}{sep}{n}"
+                sep = "." if self.annex.prefix != "AN" else ""
+                label = f"{self.prefix}{self.annex.prefix}{sep}{n}"
         else:
             if n == self.op + 2:
                 self.number_lost()
@@ -426,13 +455,13 @@ class _Segmenter:
             label = f"{self.prefix}OP{n}"
         self.lost = None
         self.out.add(label, self._kind(), text, section=self._section())
-        self.base = self.out.items[-1]["label"]  # type: ignore[assignment]
+        self.base = self.out.items[-1].label
         self._reset(text)
 
     def _nested(self, n: int, text: str) -> bool:
         """A numbered list inside a paragraph ("approves the following agenda: 1. Opening
         …"): it restarts at 1 after a colon, and its items are labelled ``OP11(1)``."""
-        last = self.an_number if self.zone == "annex" else self.op
+        last = self.annex.number if self.zone == "annex" else self.op
         if self.sublist and n == self.sub_number + 1 and n != last + 1:
             parent = self.sublist
         elif n == 1 and last > 0 and self.hang and self.base:
@@ -448,17 +477,17 @@ class _Segmenter:
 
     def _unnumbered(self, text: str) -> None:
         if self.zone == "annex":
-            self.an_unnumbered += 1
-            label = f"{self.prefix}{self.annex_prefix}-P{self.an_unnumbered}"
+            self.annex.unnumbered += 1
+            label = f"{self.prefix}{self.annex.prefix}-P{self.annex.unnumbered}"
             self.out.add(label, "annex", text, section=self._section())
         elif self.zone == "op" and not (
             _PREAMBULAR_RE.match(text)
             and self.out.last is not None
-            and self.out.last["kind"] in ("heading", "pp")
+            and self.out.last.kind in ("heading", "pp")
         ):
             # text among operative paragraphs without a number of its own (a table, a
             # note): OP numbers stay those the source prints
-            last = str(self.out.last["label"]) if self.out.last else ""
+            last = self.out.last.label if self.out.last else ""
             after_op = re.match(rf"{re.escape(self.prefix)}OP{self.op}(?!\d)", last)
             self.lost = len(self.out.items) if after_op and _VERB_RE.match(text) else None
             self.op_unnumbered += 1
@@ -467,7 +496,7 @@ class _Segmenter:
             # a preambular paragraph, also one opening a section ("II. … Recalling …")
             self.pp += 1
             self.out.add(f"{self.prefix}PP{self.pp}", "pp", text)
-        self.base = self.out.items[-1]["label"]  # type: ignore[assignment]
+        self.base = self.out.items[-1].label
         self._reset(text)
 
     def number_lost(self) -> None:
@@ -476,14 +505,11 @@ class _Segmenter:
         if self.lost is None:
             return
         item = self.out.items[self.lost]
-        old, new = str(item["label"]), f"{self.prefix}OP{self.op + 1}"
+        old, new = item.label, f"{self.prefix}OP{self.op + 1}"
         self.out.labels.discard(old)
         self.out.labels.add(new)
         for it in self.out.items[self.lost :]:
-            for key in ("label", "parent"):
-                value = str(it[key])
-                if value == old or value.startswith(f"{old}("):
-                    it[key] = new + value[len(old) :]
+            it.relabel(old, new)
         self.op += 1
         self.op_unnumbered -= 1
         self.lost = None
@@ -526,15 +552,15 @@ class _Segmenter:
             return ""
         if not (end.endswith((*_ITEM_ENDS, ":")) or (self.implicit and not _ended(text))):
             return ""
-        prev = _MARKER_RE.sub("", str(last["text"])).rstrip(' ”’"')
-        if last["label"] == self.base and not self.letter and prev.endswith(":"):
+        prev = _MARKER_RE.sub("", last.text).rstrip(' ”’"')
+        if last.label == self.base and not self.letter and prev.endswith(":"):
             return "a" if end.endswith((*_ITEM_ENDS[:-1], ":")) else ""
         if not (self.implicit and self.letter):
             return ""
-        if last["label"] == self.letter and prev.endswith(":"):
+        if last.label == self.letter and prev.endswith(":"):
             return "i" if self.last_letter != "h" and not end.endswith(":") else ""
         if (
-            self.letter in (last["label"], last["parent"])
+            self.letter in (last.label, last.parent)
             and prev.endswith(_ITEM_ENDS[:-1])
             and len(self.last_letter) == 1
             and self.last_letter < "z"
@@ -546,42 +572,42 @@ class _Segmenter:
         last = self.out.last
         if (
             last is not None
-            and last.get("guessed")
-            and (text[:1].islower() or _DANGLING_RE.search(str(last["text"])))
+            and last.guessed
+            and (text[:1].islower() or _DANGLING_RE.search(last.text))
         ):
             # what looked like a heading was a paragraph cut by a page break
             self.out.pop()
             if self.zone == "annex":
-                self.an_headings -= 1
+                self.annex.headings -= 1
             else:
                 self.headings -= 1
-            self._unnumbered(f"{last['text']} {text}")
+            self._unnumbered(f"{last.text} {text}")
             return True
-        if last is None or last["kind"] in ("title", "heading"):
+        if last is None or last.kind in ("title", "heading"):
             return False
-        prev = str(last["text"])
-        if self.zone == "op" and last["kind"] == "op" and _MARKER_RE.sub("", prev).endswith(","):
+        prev = last.text
+        if self.zone == "op" and last.kind == "op" and _MARKER_RE.sub("", prev).endswith(","):
             # operative paragraphs end with ";", "." or ":": this one goes on
-            last["text"] = f"{prev} {text}"
+            last.text = f"{prev} {text}"
             return True
         lower = text[:1].islower()
         hanging = self.hang and self.zone == "op" and not _ROMAN_HEADING_RE.match(text)
         if not hanging and _ended(prev) and not (lower and not prev.rstrip().endswith((".", ";"))):
             return False
-        last["text"] = f"{prev} {text}"
+        last.text = f"{prev} {text}"
         return True
 
     def _annex(self, numeral: str | None, rest: str | None) -> None:
         self.number_lost()
         self.zone = "annex"
-        self.section = self.article = ""
-        self.annex_count += 1
+        self.section = self.annex.article = ""
+        self.annex.count += 1
         if self.n_annexes > 1:
             number = _roman(numeral.lower()) if numeral and not numeral.isdigit() else None
             number = number or (int(numeral) if numeral and numeral.isdigit() else None)
-            self.annex_prefix = f"AN{number or self.annex_count}"
-        self.annex_section = f"annex {numeral}" if numeral else "annex"
-        self.an_unnumbered = self.an_headings = self.an_number = 0
+            self.annex.prefix = f"AN{number or self.annex.count}"
+        self.annex.section = f"annex {numeral}" if numeral else "annex"
+        self.annex.unnumbered = self.annex.headings = self.annex.number = 0
         self.base = ""
         self._reset()
         if rest:
@@ -630,7 +656,7 @@ class _Segmenter:
         roman = _ROMAN_HEADING_RE.match(block)
         if heading_like and (roman or (len(block) < 200 and self.zone != "pp")):
             self._heading(block)
-            self.out.items[-1]["guessed"] = not roman
+            self.out.items[-1].guessed = not roman
             return
         self._unnumbered(block)
 
@@ -648,7 +674,7 @@ class _Segmenter:
         paragraphs ("... Pact for the Future. 9. We note ...")."""
         while True:
             own = _NUMBERED_RE.match(block)
-            last = self.an_number if self.zone == "annex" else self.op
+            last = self.annex.number if self.zone == "annex" else self.op
             if own and self._numbered_ok(int(own.group(1))):
                 expected = int(own.group(1)) + 1
             elif self.zone == "pp":
@@ -660,7 +686,7 @@ class _Segmenter:
                     r"(?=[A-Z“\"])",
                     block,
                 )
-                previous = str(self.out.last["text"]) if self.out.last else "."
+                previous = self.out.last.text if self.out.last else "."
                 if heading and not _SUB_RE.match(block) and _ended(previous):
                     self._heading(heading.group(1))
                     block = block[heading.end(1) :].strip()
@@ -764,8 +790,8 @@ def _feed_body(seg: _Segmenter, blocks: list[str], has_title: bool) -> None:
             continue
         if in_preface and _title_goes_on(block):
             last = seg.out.last
-            if last is not None and last["label"] == f"{seg.part}T":
-                last["text"] = f"{last['text']} {block}"
+            if last is not None and last.label == f"{seg.part}T":
+                last.text = f"{last.text} {block}"
             else:
                 seg.out.add(f"{seg.part}T", "heading", block)
             continue
@@ -810,43 +836,43 @@ def _single_operative(seg: _Segmenter) -> None:
     paragraph ("Endorses …") has no OP numbers: its last preambular paragraph, ending
     with a full stop (or a semicolon, when it opens with a verb: "Approves …;"), is
     ``OP1``."""
-    groups: dict[str, list[dict[str, object]]] = {}
+    groups: dict[str, list[_Item]] = {}
     for it in seg.out.items:
-        if it["kind"] in ("pp", "op"):
-            prefix = re.match(r"(?:[A-Z]\.)?(?:[IVXL]+\.)?", str(it["label"])).group()  # type: ignore[union-attr]
+        if it.kind in ("pp", "op"):
+            prefix = re.match(r"(?:[A-Z]\.)?(?:[IVXL]+\.)?", it.label).group()  # type: ignore[union-attr]
             groups.setdefault(prefix, []).append(it)
     for items in groups.values():
-        if any(it["kind"] == "op" for it in items):
+        if any(it.kind == "op" for it in items):
             continue
         last = items[-1]
-        text = _MARKER_RE.sub("", str(last["text"])).rstrip(' ”’"')
+        text = _MARKER_RE.sub("", last.text).rstrip(' ”’"')
         # in a resolution in sections, the section's one paragraph may end with ";"
         verb = _VERB_RE.match(text) and not _PREAMBULAR_RE.match(text)
         if text.endswith(".") or (verb and text.endswith(";")):
-            last["kind"] = "op"
-            last["label"] = re.sub(r"PP\d+$", "OP1", str(last["label"]))
+            last.kind = "op"
+            last.label = re.sub(r"PP\d+$", "OP1", last.label)
 
 
-def _finish(items: list[dict[str, object]], footnotes: dict[str, str]) -> list[Paragraph]:
+def _finish(items: list[_Item], footnotes: dict[str, str]) -> list[Paragraph]:
     """Strip footnote calls, link paragraphs and footnotes, number the reading order."""
     callers: dict[str, list[str]] = {}
     paragraphs: list[Paragraph] = []
     for it in items:
-        text, calls = _strip_calls(str(it["text"]))
+        text, calls = _strip_calls(it.text)
         if not text:
             continue
-        label = str(it["label"])
+        label = it.label
         for n in calls:
             callers.setdefault(n, []).append(label)
         paragraphs.append(
             Paragraph(
                 label=label,
-                kind=str(it["kind"]),
+                kind=it.kind,
                 text=text,
                 order=len(paragraphs),
-                parent=str(it["parent"]),
+                parent=it.parent,
                 notes=tuple(f"FN{n}" for n in calls if n in footnotes),
-                section=str(it["section"]),
+                section=it.section,
             )
         )
     for n in sorted(footnotes, key=lambda k: (not k.isdigit(), int(k) if k.isdigit() else 0, k)):

@@ -114,3 +114,39 @@ def run_series(series_index):
         return CliRunner().invoke(main, [*args, "--index", str(series_index)], **kwargs)
 
     return invoke
+
+
+#: What the web app is tested on: :data:`SERIES`, the UDHR in six languages (twins),
+#: and a fixture whose text holds markup.
+WEB_SAMPLE = [*SERIES, CORPUS / "udhr", FIXTURES / "web" / "A_RES_99_1.txt"]
+
+
+@pytest.fixture(scope="session")
+def web_index(tmp_path_factory, corpus) -> Path:
+    """An index of :data:`WEB_SAMPLE`, built once for the test session."""
+    import search
+
+    index_dir = tmp_path_factory.mktemp("web-index")
+    report = search.ingest(WEB_SAMPLE, index_dir)
+    assert report.ok, report.failures
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def live_server(web_index):
+    """``unsearch serve`` on a free loopback port, as a separate process; yields its URL."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "search", "serve", "--port", "0", "--index", str(web_index)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stderr.readline()  # "serving INDEX/ on http://127.0.0.1:PORT/ (…)"
+        assert " on http://127.0.0.1:" in line, line
+        yield line.split(" on ", 1)[1].split()[0].rstrip("/")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

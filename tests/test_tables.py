@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import RESOLUTIONS, ROOT
 
 from search import kinds, languages
 from search.cli import main
@@ -62,3 +63,31 @@ def test_each_language_has_one_chain_and_the_index_a_field_per_chain():
 def test_lang_option_help_names_the_languages():
     result = CliRunner().invoke(main, ["query", "--help"])
     assert "(fr, en, es, ru, ar, zh)" in " ".join(result.output.split())
+
+
+def test_passage_and_json_keys_follow_the_field_table():
+    from dataclasses import fields as dataclass_fields
+
+    from search.documents import Document
+    from search.fields import METADATA, NAMES
+    from search.hits import Hit, Passage
+
+    assert tuple(f.name for f in dataclass_fields(Passage)) == NAMES
+    assert {f.attr for f in METADATA} <= {f.name for f in dataclass_fields(Document)}
+    readme = (ROOT / "README.md").read_text()
+    example = json.loads(re.search(r"```json\n(.*?)```", readme, re.DOTALL).group(1))
+    assert tuple(example) == tuple(f.name for f in dataclass_fields(Hit))
+
+
+def test_stored_fields_come_back_as_the_passage_that_was_indexed():
+    from search.documents import read_document
+    from search.index import _passage, paragraph_fields
+
+    doc = read_document(RESOLUTIONS / "fr" / "A_RES_58_220.md")
+    stored = paragraph_fields(doc)
+    op4 = _passage(next(s for s in stored if s["paragraph"] == "OP4"))
+    assert (op4.symbol, op4.date, op4.session, op4.notes) == (
+        "A/RES/58/220", "2003-12-23", 58, ("FN6",)
+    )  # fmt: skip
+    assert op4.citation == "A/RES/58/220, par. 4"
+    assert (op4.meeting, op4.report) == (doc.meeting, doc.report)

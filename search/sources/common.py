@@ -6,10 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..documents import Document
+from ..fields import METADATA
+from ..formats import NAMES
 from ..paragraphs import Cleaned, segment
-
-#: Format names a reader may pass to :func:`build_document`.
-FORMATS = ("markdown", "text", "pdf", "html")
 
 
 def build_document(cleaned: Cleaned, path: Path, fmt: str) -> Document:
@@ -18,24 +17,21 @@ def build_document(cleaned: Cleaned, path: Path, fmt: str) -> Document:
     Symbol and language may stay empty: :func:`search.documents.finish` fills them in
     from the file name and the text.
     """
-    if fmt not in FORMATS:
+    if fmt not in NAMES:  # see search.formats
         raise ValueError(f"unknown format {fmt!r}")
     meta, paragraphs = segment(cleaned)
-    session = meta.get("session")
     return Document(
-        symbol=str(meta.get("symbol") or ""),
-        lang=str(meta.get("lang") or "").lower(),
-        title=str(meta.get("title") or ""),
         paragraphs=tuple(paragraphs),
         source=str(path),
         format=fmt,
-        session=int(session)
-        if isinstance(session, (int, str)) and str(session).isdigit()
-        else None,
-        adopted=str(meta.get("adopted") or ""),
-        distributed=str(meta.get("distributed") or ""),
-        meeting=str(meta.get("meeting") or ""),
-        agenda_item=str(meta.get("agenda_item") or ""),
-        committee=str(meta.get("committee") or ""),
-        report=str(meta.get("report") or ""),
+        **{f.attr: _meta_value(f.attr, meta.get(f.attr)) for f in METADATA},  # type: ignore[arg-type]
     )
+
+
+def _meta_value(key: str, value: object) -> object:
+    """A metadata value as :class:`~search.documents.Document` holds it."""
+    if key == "session":
+        digits = isinstance(value, (int, str)) and str(value).isdigit()
+        return int(value) if digits else None  # type: ignore[arg-type]
+    text = str(value or "")
+    return text.lower() if key == "lang" else text
