@@ -808,3 +808,21 @@ def _worker_main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     _worker_main(sys.argv[1:])
+
+
+def resolutions_index(work: Path | None = None) -> Path:
+    """An index of ``resolutions/{fr,en-md,en-txt}`` and ``udhr`` (what
+    ``bench_resolutions.py`` ingests), built once under ``work`` and reused."""
+    import search
+
+    work = work or WORK / "similar-resolutions"
+    index_dir = work / "index"
+    if not (work / ".complete").exists():
+        paths = [CORPUS / "resolutions" / sub for sub in ("fr", "en-md", "en-txt")]
+        log(f"ingesting the resolutions into {index_dir} …")
+        shutil.rmtree(index_dir, ignore_errors=True)
+        report = search.ingest([*paths, CORPUS / "udhr"], index_dir)
+        if not report.ok:
+            raise SystemExit(f"ingest failed: {report.failures[:3]}")
+        (work / ".complete").touch()
+    return index_dir

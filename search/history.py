@@ -11,8 +11,9 @@ case and accents aside).  A pair must share at least :data:`PAIR_MIN` of their
 words in order; a paragraph left without a counterpart is ``new``, a predecessor's
 paragraph left over is ``dropped``.
 
-The titles are read once per searcher (one stored field per document), and each
-pair of documents is compared once, so a repeated question costs nothing.
+The titles are read once per searcher (the stored fields of each document's title
+paragraph), and each pair of documents is compared once and kept with the
+documents' paragraphs, so a repeated question costs next to nothing.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from . import symbols
 from .analysis import fold
 from .errors import NotFoundError
 from .hits import Passage
-from .wording import ADDED, Alphabet, diff, wording
+from .wording import ADDED, diff, wording
 
 if TYPE_CHECKING:
     from .index import Index
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 PAIR_MIN = 0.6
 #: The paragraphs that are paired across versions (titles, footnotes and headings are not).
 COMPARED = ("pp", "op", "annex")
+#: Documents kept in memory per searcher, for repeated questions about a series.
+DOCUMENTS_KEPT = 256
 UNCHANGED, AMENDED, NEW = "unchanged", "amended", "new"
 
 
@@ -210,7 +213,13 @@ def _state(ix: Index) -> dict:
                 continue
             series.setdefault(key, []).append((f.get("session") or "", f["symbol"]))
             series_of[symbols.normalize(f["symbol"]), f["lang"]] = key
-        state = _CACHE[s] = {"series": series, "series_of": series_of, "names": names, "pairs": {}}
+        state = _CACHE[s] = {
+            "series": series,
+            "series_of": series_of,
+            "names": names,
+            "pairs": {},
+            "docs": {},
+        }
     return state
 
 
@@ -238,14 +247,27 @@ def _order(entry: tuple) -> tuple:
 
 def _series_documents(ix: Index, symbol: str) -> list[list[Passage]]:
     """The paragraphs of each resolution in ``symbol``'s series, in session order."""
-    own = ix.document(symbol)  # NotFoundError for an unknown symbol
-    lang = own[0].lang
     state = _state(ix)
-    key = state["series_of"].get((symbols.normalize(symbol), lang))
+    wanted = symbols.normalize(symbol)
+    # the first language in order, as Index.document gives them
+    lang, key = min(
+        ((lang, key) for (sym, lang), key in state["series_of"].items() if sym == wanted),
+        default=(None, None),
+    )
     if key is None:  # a document without a title paragraph: a series of its own
-        return [[p for p in own if p.lang == lang]]
+        own = ix.document(symbol)  # NotFoundError for an unknown symbol
+        return [[p for p in own if p.lang == own[0].lang]]
     members = sorted(state["series"][key], key=_order)
-    return [ix.document(sym, lang) for _, sym in members]
+    return [_document(ix, state["docs"], sym, lang) for _, sym in members]
+
+
+def _document(ix: Index, docs: dict, symbol: str, lang: str) -> list[Passage]:
+    found = docs.get((symbol, lang))
+    if found is None:
+        if len(docs) >= DOCUMENTS_KEPT:
+            docs.clear()
+        found = docs[symbol, lang] = ix.document(symbol, lang)
+    return found
 
 
 def _pair(ix: Index, old: list[Passage], new: list[Passage]) -> _Pairing:
@@ -259,7 +281,6 @@ def _pair(ix: Index, old: list[Passage], new: list[Passage]) -> _Pairing:
 
 def pair_paragraphs(old: list[Passage], new: list[Passage]) -> _Pairing:
     """Pair ``new``'s paragraphs with ``old``'s one to one, closest pairs first."""
-    alphabet = Alphabet()
     pairs: dict[str, tuple[str, float]] = {}
     dropped: list[str] = []
     for kind in COMPARED:
@@ -270,7 +291,7 @@ def pair_paragraphs(old: list[Passage], new: list[Passage]) -> _Pairing:
             continue
         if not a:
             continue
-        scores = _similarities(a, b, alphabet)
+        scores = _similarities(a, b)
         candidates = sorted(
             (-scores[i][j], abs(i / len(a) - j / len(b)), i, j)
             for i in range(len(a))
@@ -288,11 +309,7 @@ def pair_paragraphs(old: list[Passage], new: list[Passage]) -> _Pairing:
     return _Pairing(pairs, tuple(dropped))
 
 
-def _similarities(a: list[Passage], b: list[Passage], alphabet: Alphabet):
-    encoded_a = [_encoded(p.text, alphabet) for p in a]
-    encoded_b = [_encoded(p.text, alphabet) for p in b]
+def _similarities(a: list[Passage], b: list[Passage]):
+    encoded_a = [_words(p.text).encoded for p in a]
+    encoded_b = [_words(p.text).encoded for p in b]
     return process.cdist(encoded_a, encoded_b, scorer=Indel.normalized_similarity).tolist()
-
-
-def _encoded(text: str, alphabet: Alphabet) -> str:
-    return alphabet.encode(_words(text).keys)

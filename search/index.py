@@ -34,6 +34,7 @@ from .engine.storage import open_store
 from .engine.store import StoredIndex, damage, latest_generation
 from .errors import IndexNotFoundError, NotFoundError, QueryError, SearchError
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
+from .pasted import holds, kind_weight, pasted
 from .query import compile_query, parse, positive_leaves
 from .twins import Twin, align
 from .twins import missing as missing_twin
@@ -342,9 +343,15 @@ class Index:
         # proximity can only reorder hits of queries with several words
         window = limit * RERANK_FACTOR if len(leaves) > 1 else limit
         found = self._top(s, q, window, timeout)
+        top = list(found.top)
+        words = pasted(node)
+        if words is not None:  # the paragraphs holding the words verbatim, too
+            seen = {docnum for _, docnum in top}
+            verbatim = self._top(s, self._compile(words[1], query, lang), window * 2, timeout)
+            top += [(score, d) for score, d in verbatim.top if d not in seen]
         ranked = []
         chains = self.chains  # the index's own, not the package's
-        for raw_score, docnum in found.top:
+        for raw_score, docnum in top:
             stored = s.stored_fields(docnum)
             p = _passage(stored)
             chain = chains[chain_name(p.lang)]
@@ -352,11 +359,12 @@ class Index:
             bonus = 0.5 * proximity(p.text, matches)
             if p.title and _title_matches(p.title, chain, tuple(leaves)):
                 bonus += TITLE_BOOST
-            score = raw_score * (1.0 + bonus)
-            ranked.append((round(-score, 9), p.symbol, p.lang, p.order, p, matches, stored))
-        ranked.sort(key=lambda t: t[:4])
+            score = raw_score * (1.0 + bonus) * kind_weight(p.kind)
+            apart = words is None or not holds(p.text, chain, words[0])
+            ranked.append((apart, round(-score, 9), p.symbol, p.lang, p.order, p, matches, stored))
+        ranked.sort(key=lambda t: t[:5])
         hits = HitList()
-        for neg, *_, p, matches, stored in ranked[:limit]:
+        for _, neg, *_, p, matches, stored in ranked[:limit]:
             hit = _hit(p, stored, score=round(-neg, 4), matches=matches)
             hits.append(self._decorate(hit, context))
         hits.partial = found.partial

@@ -1,12 +1,13 @@
 """Similar: the adopted paragraphs closest to a draft, with a word diff to each.
 
-A draft paragraph is analysed with its language's chain; its distinctive terms
-(words found in at most :data:`COMMON_SHARE` of the paragraphs, while enough such
-words remain) and the pair terms of its common words in a row (the index holds
-them: see :class:`search.analysis.IndexTermsFilter`) make one OR query, ranked by
-BM25.  The best :data:`CANDIDATES` paragraphs are re-ranked by how much of the
-draft's word sequence they share (:func:`search.wording.similarity` on the
-analysed words, stop words included), identical text first.
+A draft paragraph is analysed with its language's chain; its :data:`MAX_TERMS`
+rarest terms and the :data:`MAX_PAIRS` rarest pair terms of its common words in a
+row (the index holds them: see :class:`search.analysis.IndexTermsFilter`) make one
+OR query, ranked by BM25.  The best :data:`CANDIDATES` paragraphs are compared with the draft on
+their words as written (case and accents aside), and the :data:`RERANKED` closest
+re-ranked by how much of the draft's word sequence they share
+(:func:`search.wording.similarity` on the analysed words, stop words included),
+identical text first.
 """
 
 from __future__ import annotations
@@ -27,17 +28,19 @@ from .drafts import read_draft
 from .errors import QueryError
 from .hits import Hit, HitList
 from .query import analyze, compile_query, parse, positive_leaves
-from .wording import Alphabet, diff, similarity, wording
+from .wording import Wording, diff, similarity, wording
 
 if TYPE_CHECKING:
     from .index import Index
 
-#: Paragraphs of the index re-ranked by similarity, at least (or 5 per hit asked for).
-CANDIDATES = 100
-#: A draft term found in more than this share of the paragraphs is left out of the
-#: candidate query, when at least :data:`MIN_TERMS` rarer terms remain.
-COMMON_SHARE = 0.1
-MIN_TERMS = 4
+#: Paragraphs of the index compared with the draft, at least (or 5 per hit asked for).
+CANDIDATES = 50
+#: Of those, the closest by their words as written are compared on analysed words,
+#: at least (or 2 per hit asked for).
+RERANKED = 20
+#: The draft's rarest terms, and pair terms, that the candidate query looks for.
+MAX_TERMS = 12
+MAX_PAIRS = 6
 
 
 @dataclass(frozen=True)
@@ -105,14 +108,17 @@ def find_similar(
         return HitList()  # none of its words is in the index
     q = variants[0] if len(variants) == 1 else wq.Or(variants)
     found = ix._top(s, q, max(CANDIDATES, 5 * limit), None)
-    alphabet = Alphabet()
-    drafts = {chain: wording(draft, chain) for chain in ("fr", "en", "xx")}
     exact = wording(draft, "xx", exact=True)
+    candidates = [(score, s.stored_fields(docnum)) for score, docnum in found.top]
+    # the words as written first: cheap, where stemming a new word is not
+    candidates.sort(key=lambda c: -similarity(exact, wording(c[1]["text"], "xx", exact=True)))
+    drafts: dict[object, Wording] = {}  # the draft as each candidate's chain reads it
     ranked = []
-    for score, docnum in found.top:
-        stored = s.stored_fields(docnum)
-        chain = chain_name(stored["lang"])
-        sim = similarity(drafts[chain], wording(stored["text"], chain), alphabet)
+    for score, stored in candidates[: max(RERANKED, 2 * limit)]:
+        chain = ix.chains[chain_name(stored["lang"])]
+        if chain not in drafts:
+            drafts[chain] = wording(draft, chain)
+        sim = similarity(drafts[chain], wording(stored["text"], chain))
         if sim < min_similarity:
             continue
         same = " ".join(stored["text"].split()) == draft
@@ -139,12 +145,11 @@ def similar_draft(
     options = dict(limit=limit, lang=lang, filter=filter, min_similarity=min_similarity)
     out = []
     for para in read_draft(path):
-        try:
+        text = " ".join(para.text.split())
+        if any(analyze(chain, text) for chain in _chains(ix, text, lang)):
             hits = find_similar(ix, para.text, **options)
-        except QueryError as exc:
-            if "only stop words" not in str(exc):
-                raise
-            hits = HitList()  # "(a)", "Annex": nothing to look for
+        else:
+            hits = HitList()  # "(a)", "of the": nothing to look for
         out.append(DraftParagraphHits(para.position, para.label, para.text, tuple(hits)))
     return out
 
@@ -174,28 +179,30 @@ def _chains(ix: Index, draft: str, lang: str | None) -> list[str]:
 
 
 def _candidates_query(s, chain: str, draft: str) -> wq.Query | None:
-    """An OR of the draft's distinctive terms and of its pair terms, on ``chain``'s
-    field (None if the index has none of them)."""
+    """An OR of the draft's rarest terms and pair terms on ``chain``'s field (None if
+    the index has none of them)."""
     field = f"text_{chain}"
     terms = analyze(chain, draft)
     if not terms:
         return None
-    total = max(s.doc_count(), 1)
-    distinct = list(dict.fromkeys(t for t, _ in terms))
-    frequency = {t: s.doc_frequency(field, t) for t in distinct}
-    rare = [t for t in distinct if 0 < frequency[t] <= COMMON_SHARE * total]
-    words = rare if len(rare) >= MIN_TERMS else [t for t in distinct if frequency[t]]
     common = common_stems(chain)
-    pairs = {
+    pairs = [
         pair_term(a, b, pb - pa)
         for (a, pa), (b, pb) in pairwise(terms)
         if a in common and b in common and pb - pa <= MAX_PAIR_GAP
-    }
+    ]
+    words = _rarest(s, field, dict.fromkeys(t for t, _ in terms), MAX_TERMS)
     parts = [wq.Term(field, t) for t in words]
-    parts += [wq.Term(field, t) for t in sorted(pairs) if s.doc_frequency(field, t)]
+    parts += [wq.Term(field, t) for t in _rarest(s, field, dict.fromkeys(pairs), MAX_PAIRS)]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def _rarest(s, field: str, terms, n: int) -> list[str]:
+    """The ``n`` terms found in the fewest paragraphs (but in some), rarest first."""
+    frequency = {t: s.doc_frequency(field, t) for t in terms}
+    return sorted((t for t in terms if frequency[t]), key=frequency.__getitem__)[:n]
 
 
 def _quote(text: str, n: int = 60) -> str:

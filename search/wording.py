@@ -32,6 +32,8 @@ class Wording:
     text: str
     keys: tuple[str, ...]
     starts: tuple[int, ...]
+    #: the keys as one string, a character per distinct key (see :class:`Alphabet`)
+    encoded: str
 
     def surface(self, i: int, j: int) -> str:
         """The text of words ``i`` to ``j`` (exclusive), with what follows the last."""
@@ -58,28 +60,38 @@ def wording(text: str, chain: str, exact: bool = False) -> Wording:
     starts = tuple(m.start() for m in matches)
     if starts:
         starts = (0, *starts[1:])  # what comes before the first word belongs to it
-    return Wording(text, keys, starts)
+    return Wording(text, keys, starts, _ALPHABET.encode(keys))
 
 
 class Alphabet:
     """One character per distinct key, so that word sequences compare as strings."""
+
+    #: the supplementary planes: past the surrogates, a million keys
+    FIRST, LAST = 0x10000, 0x10FFFF
 
     def __init__(self) -> None:
         self._chars: dict[str, str] = {}
 
     def encode(self, keys: tuple[str, ...]) -> str:
         chars = self._chars
-        out = []
+        try:
+            return "".join([chars[k] for k in keys])
+        except KeyError:
+            pass
+        if len(chars) + len(keys) > self.LAST - self.FIRST:
+            # a million distinct words seen: start again, forgetting every wording
+            chars.clear()
+            wording.cache_clear()
         for k in keys:
-            c = chars.get(k)
-            if c is None:
-                # past the surrogates, in the supplementary planes: any number of words
-                c = chars[k] = chr(0x10000 + len(chars))
-            out.append(c)
-        return "".join(out)
+            if k not in chars:
+                chars[k] = chr(self.FIRST + len(chars))
+        return "".join([chars[k] for k in keys])
 
 
-def similarity(a: Wording, b: Wording, alphabet: Alphabet | None = None) -> float:
+_ALPHABET = Alphabet()
+
+
+def similarity(a: Wording, b: Wording) -> float:
     """The share of the two word sequences they have in common, in order: twice the
     words of their longest common subsequence over the words of both (0 to 1).
 
@@ -88,8 +100,7 @@ def similarity(a: Wording, b: Wording, alphabet: Alphabet | None = None) -> floa
     >>> round(similarity(a, b), 3)
     0.667
     """
-    alphabet = alphabet or Alphabet()
-    return round(Indel.normalized_similarity(alphabet.encode(a.keys), alphabet.encode(b.keys)), 4)
+    return round(Indel.normalized_similarity(a.encoded, b.encoded), 4)
 
 
 def diff(a: Wording, b: Wording) -> tuple[tuple[str, str], ...]:
@@ -105,8 +116,7 @@ def diff(a: Wording, b: Wording) -> tuple[tuple[str, str], ...]:
     (('=', 'invites '), ('+', 'all '), ('=', 'Member States to '), ('-', 'contribute'),
      ('+', 'scale up contributions'))
     """
-    alphabet = Alphabet()
-    ops = Indel.opcodes(alphabet.encode(a.keys), alphabet.encode(b.keys))
+    ops = Indel.opcodes(a.encoded, b.encoded)
     out: list[tuple[str, str]] = []
     removed, added = [], []  # a changed stretch: what it removes, then what it adds
 

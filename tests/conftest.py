@@ -32,15 +32,19 @@ SAMPLE = [
 ]
 
 
+def _built(tmp_path_factory, name: str, paths: list[Path]) -> Path:
+    import search
+
+    index_dir = tmp_path_factory.mktemp(name)
+    report = search.ingest(paths, index_dir)
+    assert report.ok, report.failures
+    return index_dir
+
+
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory, corpus) -> Path:
     """An index of :data:`SAMPLE`, built once for the test session."""
-    import search
-
-    index_dir = tmp_path_factory.mktemp("index")
-    report = search.ingest(SAMPLE, index_dir)
-    assert report.ok, report.failures
-    return index_dir
+    return _built(tmp_path_factory, "index", SAMPLE)
 
 
 @pytest.fixture(scope="session")
@@ -88,12 +92,7 @@ SERIES = [
 @pytest.fixture(scope="session")
 def series_index(tmp_path_factory, corpus) -> Path:
     """An index of :data:`SERIES`, built once for the test session."""
-    import search
-
-    index_dir = tmp_path_factory.mktemp("series")
-    report = search.ingest(SERIES, index_dir)
-    assert report.ok, report.failures
-    return index_dir
+    return _built(tmp_path_factory, "series", SERIES)
 
 
 @pytest.fixture(scope="session")
@@ -102,6 +101,19 @@ def series_ix(series_index):
 
     with search.open_index(series_index) as index:
         yield index
+
+
+@pytest.fixture()
+def run_series(series_index):
+    """``unsearch ARGS… --index`` the :data:`SERIES` index, through click's CliRunner."""
+    from click.testing import CliRunner
+
+    from search.cli import main
+
+    def invoke(*args, **kwargs):
+        return CliRunner().invoke(main, [*args, "--index", str(series_index)], **kwargs)
+
+    return invoke
 
 
 #: What the web app is tested on: :data:`SERIES`, the UDHR in six languages (twins),

@@ -6,20 +6,10 @@ import json
 from itertools import pairwise
 
 import pytest
-from click.testing import CliRunner
 
 import search
-from search.cli import main
 
 SOUTH_SOUTH = ["A/RES/78/167", "A/RES/79/236", "A/RES/80/156"]
-
-
-@pytest.fixture()
-def run(series_index):
-    def invoke(*args, **kwargs):
-        return CliRunner().invoke(main, [*args, "--index", str(series_index)], **kwargs)
-
-    return invoke
 
 
 def test_series_in_session_order_from_any_member(series_ix):
@@ -90,16 +80,16 @@ def test_unknown_document_and_paragraph(series_ix):
         series_ix.history("A/RES/80/156", "T")
 
 
-def test_cli_document_level(run):
-    result = run("history", "80/156")
+def test_cli_document_level(run_series):
+    result = run_series("history", "80/156")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "South-South cooperation"
     assert [line.split()[0] for line in lines[1:]] == SOUTH_SOUTH
 
 
-def test_cli_json_document_level(run):
-    result = run("history", "80/156", "--json")
+def test_cli_json_document_level(run_series):
+    result = run_series("history", "80/156", "--json")
     assert result.exit_code == 0, result.output
     entries = json.loads(result.output)
     assert {"symbol", "session", "date", "title", "unchanged", "amended", "new", "dropped"} <= set(
@@ -107,8 +97,8 @@ def test_cli_json_document_level(run):
     )
 
 
-def test_cli_json_paragraph_level(run):
-    result = run("history", "80/156", "OP16", "--json")
+def test_cli_json_paragraph_level(run_series):
+    result = run_series("history", "80/156", "OP16", "--json")
     assert result.exit_code == 0, result.output
     versions = json.loads(result.output)
     wanted = {"symbol", "paragraph", "session", "date", "similarity", "status", "text", "diff"}
@@ -117,8 +107,8 @@ def test_cli_json_paragraph_level(run):
     assert versions[1]["diff"][:2] == [["-", "Welcomes "], ["+", "Recalls "]]
 
 
-def test_cli_paragraph_level_pipe(run):
-    result = run("history", "80/156", "OP16")
+def test_cli_paragraph_level_pipe(run_series):
+    result = run_series("history", "80/156", "OP16")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "A/RES/79/236  OP11  (A/RES/79/236, para. 11)  new"
@@ -126,11 +116,11 @@ def test_cli_paragraph_level_pipe(run):
     assert lines[4].startswith("  [-Welcomes-] {+Recalls+} the organization of the eleventh")
 
 
-def test_cli_unknown_symbol_exits_1(run):
-    result = run("history", "A/RES/77/1")
+def test_cli_unknown_symbol_exits_1(run_series):
+    result = run_series("history", "A/RES/77/1")
     assert result.exit_code == 1
     assert result.output == "Error: A/RES/77/1: no such document in the index\n"
 
 
-def test_cli_without_symbol_exits_2(run):
-    assert run("history").exit_code == 2
+def test_cli_without_symbol_exits_2(run_series):
+    assert run_series("history").exit_code == 2

@@ -18,14 +18,6 @@ def text_of(ix, symbol: str, label: str) -> str:
     return ix.paragraph(symbol, label).text
 
 
-@pytest.fixture()
-def run(series_index):
-    def invoke(*args, **kwargs):
-        return CliRunner().invoke(main, [*args, "--index", str(series_index)], **kwargs)
-
-    return invoke
-
-
 def test_amended_paragraph_brings_back_its_predecessor_first(series_ix):
     # A/RES/80/156 OP16 amends A/RES/79/236 OP11: drafted in session 80, found in 79
     draft = text_of(series_ix, "A/RES/80/156", "OP16")
@@ -59,6 +51,14 @@ def test_french_draft_finds_french_paragraph(series_ix):
     hits = series_ix.similar(draft, limit=3)
     assert (hits[0].symbol, hits[0].paragraph, hits[0].lang) == ("A/RES/58/220", "OP4", "fr")
     assert {h.lang for h in hits} == {"fr"}
+
+
+def test_each_language_with_its_own_chain(ix):
+    # the sample index holds the Declaration in six languages
+    for lang, label in (("es", "ART1"), ("ru", "ART3"), ("zh", "ART5")):
+        original = ix.paragraph("A/RES/217A(III)", label, lang=lang).text
+        first = ix.similar(original, limit=1)[0]
+        assert (first.lang, first.paragraph, first.similarity) == (lang, label, 1.0)
 
 
 def test_diff_rebuilds_both_texts(series_ix):
@@ -105,33 +105,33 @@ def test_words_not_in_the_index_give_no_hits(series_ix):
     assert series_ix.similar("zzxqv plokwrt") == []
 
 
-def test_cli_pipe_shows_git_word_diff(run, series_ix):
+def test_cli_pipe_shows_git_word_diff(run_series, series_ix):
     original = text_of(series_ix, "A/RES/79/236", "OP11")
     draft = original.replace("Welcomes", "Notes")
-    result = run("similar", draft, "--limit", "1")
+    result = run_series("similar", draft, "--limit", "1")
     assert result.exit_code == 0, result.output
     head, body = result.output.splitlines()
     assert head == "A/RES/79/236  OP11  (A/RES/79/236, para. 11)  similarity 0.97"
     assert body == "  [-Notes-] {+Welcomes+} " + original.split(" ", 1)[1]
 
 
-def test_cli_colours_the_diff_on_a_terminal(run, series_ix):
+def test_cli_colours_the_diff_on_a_terminal(run_series, series_ix):
     draft = text_of(series_ix, "A/RES/79/236", "OP11").replace("Welcomes", "Notes")
-    result = run("similar", draft, "--limit", "1", color=True)
+    result = run_series("similar", draft, "--limit", "1", color=True)
     assert "\x1b[31m\x1b[9mNotes\x1b[0m" in result.output
     assert "[-" not in result.output
 
 
-def test_cli_reads_standard_input(run, series_ix):
+def test_cli_reads_standard_input(run_series, series_ix):
     draft = text_of(series_ix, "A/RES/79/236", "OP11")
-    result = run("similar", "-", "--limit", "1", "--json", input=draft)
+    result = run_series("similar", "-", "--limit", "1", "--json", input=draft)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)[0]["similarity"] == 1.0
 
 
-def test_cli_json_shape(run, series_ix):
+def test_cli_json_shape(run_series, series_ix):
     draft = text_of(series_ix, "A/RES/80/156", "OP16")
-    result = run("similar", draft, "--limit", "1", "--json", "--filter", "session:79")
+    result = run_series("similar", draft, "--limit", "1", "--json", "--filter", "session:79")
     assert result.exit_code == 0, result.output
     (hit,) = json.loads(result.output)
     assert HIT_KEYS | {"similarity", "diff"} <= set(hit)
@@ -140,14 +140,14 @@ def test_cli_json_shape(run, series_ix):
     assert hit["diff"][:2] == [["-", "Recalls "], ["+", "Welcomes "]]
 
 
-def test_cli_without_a_draft_is_a_usage_error(run):
-    result = run("similar")
+def test_cli_without_a_draft_is_a_usage_error(run_series):
+    result = run_series("similar")
     assert result.exit_code == 2
     assert "give the draft as TEXT" in result.output
 
 
-def test_cli_bad_filter_exits_1(run):
-    result = run("similar", "South-South cooperation", "--filter", "kind:bogus")
+def test_cli_bad_filter_exits_1(run_series):
+    result = run_series("similar", "South-South cooperation", "--filter", "kind:bogus")
     assert result.exit_code == 1
     assert result.output.startswith("Error: kind:bogus: use one of op, pp")
 
@@ -158,7 +158,7 @@ def test_cli_missing_index_exits_1(tmp_path):
     assert "no index in" in result.output
 
 
-def test_docx_draft_gives_results_per_paragraph(run, series_ix, tmp_path):
+def test_docx_draft_gives_results_per_paragraph(run_series, series_ix, tmp_path):
     import docx
 
     draft = docx.Document()
@@ -167,7 +167,7 @@ def test_docx_draft_gives_results_per_paragraph(run, series_ix, tmp_path):
     draft.add_paragraph(text_of(series_ix, "A/RES/58/220", "OP4"))
     path = tmp_path / "draft.docx"
     draft.save(path)
-    result = run("similar", "--file", str(path), "--limit", "1", "--json")
+    result = run_series("similar", "--file", str(path), "--limit", "1", "--json")
     assert result.exit_code == 0, result.output
     results = json.loads(result.output)
     assert [(r["position"], r["label"]) for r in results] == [(1, "P1"), (2, "P2")]
@@ -177,10 +177,10 @@ def test_docx_draft_gives_results_per_paragraph(run, series_ix, tmp_path):
     ]
 
 
-def test_text_draft_file_output(run, series_ix, tmp_path):
+def test_text_draft_file_output(run_series, series_ix, tmp_path):
     path = tmp_path / "draft.txt"
     path.write_text(text_of(series_ix, "A/RES/79/236", "OP11") + "\n\nof the and\n", "utf-8")
-    result = run("similar", "--file", str(path), "--limit", "1")
+    result = run_series("similar", "--file", str(path), "--limit", "1")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("¶1 P1: Welcomes the organization of the eleventh")
@@ -188,18 +188,18 @@ def test_text_draft_file_output(run, series_ix, tmp_path):
     assert lines[3:] == ["", "¶2 P2: of the and", "  no similar paragraphs"]
 
 
-def test_unsupported_draft_file_exits_1(run, tmp_path):
+def test_unsupported_draft_file_exits_1(run_series, tmp_path):
     path = tmp_path / "draft.odt"
     path.write_text("x")
-    result = run("similar", "--file", str(path))
+    result = run_series("similar", "--file", str(path))
     assert result.exit_code == 1
     assert f"Error: {path}: unsupported draft type '.odt'" in result.output
 
 
-def test_broken_docx_exits_1(run, tmp_path):
+def test_broken_docx_exits_1(run_series, tmp_path):
     path = tmp_path / "draft.docx"
     path.write_text("not a zip")
-    result = run("similar", "--file", str(path))
+    result = run_series("similar", "--file", str(path))
     assert result.exit_code == 1
     assert result.output == f"Error: {path}: not a Word .docx file\n"
 
