@@ -292,7 +292,9 @@ class StoredIndex(FileIndex):
         self._read_toc()
 
     @classmethod
-    def create(cls, folder: Path, chains: Mapping[str, ChainSpec], schema_for: SchemaFor):
+    def create(
+        cls, folder: Path, chains: Mapping[str, ChainSpec], schema_for: SchemaFor
+    ) -> StoredIndex:
         """A new, empty index in ``folder`` (made if needed) with ``chains``."""
         folder.mkdir(parents=True, exist_ok=True)
         storage = FileStorage(str(folder))
