@@ -64,9 +64,11 @@ def garble(path: Path) -> None:
     path.write_bytes(bytes(rng.randrange(256) for _ in range(path.stat().st_size)))
 
 
-def flip(path: Path, n: int = 200) -> None:
+def flip(path: Path, every: int = 101) -> None:
+    """Invert one byte in ``every``: wherever the file's parts fall (their order varies
+    from one ingest to the next), each part a search reads is hit."""
     data = bytearray(path.read_bytes())
-    for i in random.Random(7).sample(range(len(data)), n):
+    for i in range(every // 2, len(data), every):
         data[i] ^= 0xFF
     path.write_bytes(bytes(data))
 
@@ -236,7 +238,7 @@ DAMAGES = {
     "bit-flipped segment": (segment, flip, DAMAGED),
     "truncated table of contents": (toc, truncate, TRUNCATED),
     "garbled table of contents": (toc, garble, DAMAGED),
-    "bit-flipped table of contents": (toc, lambda p: flip(p, 20), DAMAGED),
+    "bit-flipped table of contents": (toc, lambda p: flip(p, 31), DAMAGED),
     "garbled commit record": (record, garble, "checksum mismatch: the commit record is damaged"),
 }
 
