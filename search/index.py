@@ -41,10 +41,9 @@ from .twins import Twin, align
 from .twins import missing as missing_twin
 
 if TYPE_CHECKING:
-    from whoosh.searching import Searcher
-
     from .citations import Citations
     from .documents import Document
+    from .engine.store import Searcher
     from .history import ParagraphVersion, SeriesEntry
     from .similar import DraftParagraphHits, SimilarHit
 

@@ -32,8 +32,7 @@ from .query import Node, analyze, compile_query, parse, positive_leaves
 from .wording import Wording, diff, similarity, wording
 
 if TYPE_CHECKING:
-    from whoosh.searching import Searcher
-
+    from .engine.store import Searcher
     from .index import Index
 
 #: Paragraphs of the index compared with the draft, at least (or 5 per hit asked for).

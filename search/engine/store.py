@@ -34,6 +34,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
@@ -46,6 +47,10 @@ from whoosh.index import _CURRENT_TOC_VERSION, TOC, EmptyIndexError, FileIndex
 from ..analysis import CHAIN_VERSION, ChainSpec, describe
 from ..errors import IndexCorruptError, IndexFormatError
 from .codec import ArrayCodec
+
+if TYPE_CHECKING:
+    # what StoredIndex.searcher() gives, for the rest of unsearch to name
+    from whoosh.searching import Searcher as Searcher
 
 #: The version of the layout of unsearch's index files (postings, table of contents,
 #: commit record).  Bump it when a change makes earlier indexes unreadable or read
