@@ -22,6 +22,7 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +42,7 @@ TOKEN_BYTES = 96
 
 
 @dataclass(frozen=True)
-class Prepared:
+class PreparedText:
     """A paragraph's text analysed for :meth:`TextPostings.add`: the codes of its
     tokens (:class:`TokenCodes`), or, where its chain does not give one term per
     token, its ``(term id, position)`` postings; and its length in words."""
@@ -90,7 +91,7 @@ class TokenCodes:
             tid = self._pairs[key] = self.term_id(term)
         return tid
 
-    def prepare(self, text: str) -> Prepared:
+    def prepare(self, text: str) -> PreparedText:
         """The analysis of one paragraph's text."""
         if self._findall is not None:
             raws = self._findall(text)
@@ -102,14 +103,14 @@ class TokenCodes:
                         if code < 0:
                             break
             if -1 not in codes:
-                return Prepared(array("i", codes), None, len(codes) - codes.count(0))
+                return PreparedText(array("i", codes), None, len(codes) - codes.count(0))
         tids, positions = array("i"), array("i")
         length = 0
         for term, pos in self._chain(text):
             tids.append(self.term_id(term))
             positions.append(pos)
             length += not extra_term(term)
-        return Prepared(None, (tids, positions), length)
+        return PreparedText(None, (tids, positions), length)
 
     def _code(self, raw: str) -> int:
         """The code of a raw token not seen before; -1 if the chain does not make it
@@ -121,12 +122,13 @@ class TokenCodes:
             return -1
         else:
             stem, word, _ = out[0]
-            code = self._by_word.get((stem, word))
-            if code is None:
-                code = self._by_word[(stem, word)] = len(self.stems)
+            known = self._by_word.get((stem, word))
+            if known is None:
+                known = self._by_word[(stem, word)] = len(self.stems)
                 self.stems.append(self.term_id(stem))
                 self.words.append(self.term_id(WORD_MARK + word))
                 self.common.append(stem in self._common)
+            code = known
         self._codes[raw] = code
         return code
 
@@ -144,13 +146,13 @@ class TextPostings:
         self.raw: list[tuple[int, int, float, bytes]] = []  # (term id, doc, weight, value)
         self.tokens = 0
 
-    def add(self, docnum: int, prepared: Prepared) -> None:
+    def add(self, docnum: int, prepared: PreparedText) -> None:
         if prepared.codes is not None:
             self.starts.append(len(self.codes))
             self.docs.append(docnum)
             self.codes.extend(prepared.codes)
             self.tokens += len(prepared.codes)
-        else:
+        elif prepared.terms is not None:
             tids, positions = prepared.terms
             self.extra.append((docnum, tids, positions))
             self.tokens += len(tids)
@@ -197,10 +199,10 @@ class TextPostings:
                 tbytes = terms[order[r]].encode("utf-8")
                 fast = block.next_term(r - lo)
                 postings = raw_by_rank.get(r)
-                if postings is None:
-                    out.term(tbytes, *fast)
+                if postings is None and fast is not None:
+                    out.term(tbytes, fast[0], fast[1])
                 else:
-                    out.merged(tbytes, fast, postings)
+                    out.merged(tbytes, fast, postings or [])
 
     def _rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every posting's term id, document and position, one row per position."""
@@ -230,11 +232,12 @@ class TextPostings:
             self._pairs(stem, common, para, pos, doc),
         ]
         del code, para, common
-        for docnum, tids, positions in self.extra:
-            t = np.frombuffer(tids, dtype=np.int32)
-            p = np.frombuffer(positions, dtype=np.int32)
+        for docnum, terms, places in self.extra:
+            t = np.frombuffer(terms, dtype=np.int32)
+            p = np.frombuffer(places, dtype=np.int32)
             parts.append((t, np.full(len(t), docnum, dtype=np.int32), p))
-        return tuple(np.concatenate([part[i] for part in parts]) for i in range(3))
+        tids, docs, positions = (np.concatenate([part[i] for part in parts]) for i in range(3))
+        return tids, docs, positions
 
     def _pairs(self, stem, common, para, pos, doc):
         """The postings of the pairs among the words (in order): two common stems in a
@@ -251,7 +254,8 @@ class TextPostings:
         ids = []
         for key in unique.tolist():
             stems, width = divmod(key, wide)
-            ids.append(pair_id(*divmod(stems, many), width))
+            first, second = divmod(stems, many)
+            ids.append(pair_id(first, second, width))
         return np.array(ids, dtype=np.int32)[inverse.ravel()], doc[pick], pos[pick]
 
 
@@ -344,10 +348,16 @@ class _Out:
         self._prefix = pack_ushort(fieldwriter._fieldid)
         self._lengths = lengths
 
-    def term(self, tbytes: bytes, data: bytes, info: tuple, *_arrays) -> None:
+    def term(self, tbytes: bytes, data: bytes, info: tuple[Any, ...]) -> None:
+        """Write a term's encoded list and its dictionary entry (``info``: the
+        statistics :func:`~search.engine.codec.terminfo` takes before the extent)."""
         offset = self._postfile.tell()
         self._postfile.write(data)
-        self._tindex.add(self._prefix + tbytes, terminfo(*info, offset, len(data)))
+        weight, frequency, shortest, longest, heaviest, first, last = info
+        entry = terminfo(
+            weight, frequency, shortest, longest, heaviest, first, last, offset, len(data)
+        )
+        self._tindex.add(self._prefix + tbytes, entry)
 
     def merged(self, tbytes: bytes, fast, raw: list) -> None:
         """A term's postings of this segment (``fast``, or None) and of segments merged

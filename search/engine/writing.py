@@ -19,6 +19,7 @@ import contextlib
 import heapq
 from itertools import groupby
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +48,7 @@ from .codec import (
     stored_records,
 )
 from .postings import merge_postings
-from .textbuffer import Prepared, TextPostings, TokenCodes
+from .textbuffer import PreparedText, TextPostings, TokenCodes
 
 #: A segment is written, and a new one started, once its postings take about this
 #: much memory.  Bigger segments make fewer segments to search.
@@ -66,6 +67,14 @@ SMALL_SEGMENT = 20_000
 #: Rough memory of one posting and of one term in :class:`PostingBuffer`, in bytes.
 _POSTING_BYTES = 72
 _TERM_BYTES = 260
+
+#: A segment as Whoosh writes and commits it (Whoosh has no type information).
+Segment = Any
+
+#: A document :meth:`IndexWriter.prepare` analysed, for :meth:`IndexWriter.add_prepared`:
+#: its stored values, its lengths and column values, and the postings of each indexed
+#: field (a text field's as :class:`~search.engine.textbuffer.PreparedText`).
+Prepared = tuple[dict[str, object], list[tuple[str, Any, int, object]], list[tuple[str, Any]]]
 
 #: The values that unscored fields give for a value, remembered per value.
 _UNSCORED_CACHE = 50_000
@@ -104,7 +113,9 @@ class PostingBuffer:
         """The postings of text field ``fieldname``, kept as token codes."""
         got = self.texts.get(fieldname)
         if got is None:
-            got = self.texts[fieldname] = TextPostings(self._codes[fieldname])
+            codes = self._codes[fieldname]
+            assert codes is not None, fieldname
+            got = self.texts[fieldname] = TextPostings(codes)
             self.fieldnames.add(fieldname)
         return got
 
@@ -140,8 +151,8 @@ class PostingBuffer:
                 for docnum, weight, vbytes in zip(it, it, it, strict=True):
                     text.add_raw(tbytes, docnum, weight, vbytes)
         for fieldname in sorted({*self.fields, *self.texts}):
-            text = self.texts.get(fieldname)
-            if text is not None:
+            if fieldname in self.texts:
+                text = self.texts[fieldname]
                 fieldwriter.start_field(fieldname, schema[fieldname])
                 scored = lengths is not None and schema[fieldname].scorable
                 text.write(fieldwriter, lengths.array(fieldname) if scored else None)
@@ -151,7 +162,7 @@ class PostingBuffer:
             fieldwriter.start_field(fieldname, schema[fieldname])
             start_term, finish_term = fieldwriter.start_term, fieldwriter.finish_term
             # W3FieldWriter.add only hands each posting to the field's postings writer
-            post = getattr(fieldwriter, "_postwriter", None)
+            post: Any = getattr(fieldwriter, "_postwriter", None)
             add = post.add_posting if isinstance(fieldwriter, W3FieldWriter) else fieldwriter.add
             bulk = post.add_postings if isinstance(post, ArrayPostingsWriter) else None
             scored = lengths is not None and schema[fieldname].scorable
@@ -230,21 +241,21 @@ class IndexWriter(SegmentWriter):
         self._stored: store.StoredIndex = ix
         self._compound = kwargs.get("compound", True)
         self.segment_bytes = int((segment_mb or SEGMENT_MB) * 2**20)
-        self.done: list = []  # segments written, not yet committed
+        self.done: list[Segment] = []  # segments written, not yet committed
         self._unscored: dict[tuple[str, object], list] = {}
         self._merging: _Merge | None = None
         #: each text field's token codes (None: analysed by Whoosh's field)
         self._codes: dict[str, TokenCodes | None] = {}
-        self._plans: dict[tuple[str, ...], list[tuple]] = {}
+        self._plans: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
         self.pool = PostingBuffer(self._codes)
 
     # -- documents ---------------------------------------------------------------
 
-    def add_document(self, **fields_) -> None:
+    def add_document(self, **fields_: object) -> None:
         """Add one document, as Whoosh's writer does (no boosts, vectors or spelling)."""
         self.add_prepared(self.prepare(**fields_))
 
-    def prepare(self, **fields_) -> tuple[dict, list, list]:
+    def prepare(self, **fields_: object) -> Prepared:
         """Analyse a document for :meth:`add_prepared`; nothing is written yet, so an
         error here leaves the segment as it was."""
         self._check_state()
@@ -252,9 +263,9 @@ class IndexWriter(SegmentWriter):
         plan = self._plans.get(names)
         if plan is None:
             plan = self._plan(names)
-        stored = {}
-        per_doc = []
-        indexed = []
+        stored: dict[str, object] = {}
+        per_doc: list[tuple[str, Any, int, object]] = []
+        indexed: list[tuple[str, Any]] = []
         for name, field, keep, scorable, codes, column_type in plan:
             value = fields_[name]
             if value is None:
@@ -276,7 +287,7 @@ class IndexWriter(SegmentWriter):
                 per_doc.append((name, field, length, column))
         return stored, per_doc, indexed
 
-    def _plan(self, names: tuple[str, ...]) -> list[tuple]:
+    def _plan(self, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
         """For each of ``names`` (a document's fields, checked against the schema):
         the field, whether it is stored, scored, its token codes (None: analysed by
         Whoosh; False: not indexed) and its column type."""
@@ -290,7 +301,7 @@ class IndexWriter(SegmentWriter):
         self._plans[names] = plan
         return plan
 
-    def add_prepared(self, prepared: tuple[dict, list, list]) -> None:
+    def add_prepared(self, prepared: Prepared) -> None:
         """Write a document :meth:`prepare` analysed."""
         stored, per_doc, indexed = prepared
         pdw = self.perdocwriter
@@ -308,7 +319,7 @@ class IndexWriter(SegmentWriter):
         pdw.finish_doc()
         pool = self.pool
         for name, items in indexed:
-            if type(items) is Prepared:
+            if type(items) is PreparedText:
                 pool.text(name).add(docnum, items)
             else:
                 pool.add_field(name, docnum, items)
@@ -378,11 +389,11 @@ class IndexWriter(SegmentWriter):
         if lengths:
             lengths.close()
 
-    def add_segments(self, segments) -> None:
+    def add_segments(self, segments: list[Segment]) -> None:
         """Commit, with this writer's, segments written by writers in other processes."""
         self.done.extend(segments)
 
-    def finish(self) -> list:
+    def finish(self) -> list[Segment]:
         """Write the last segment and return every segment written, uncommitted."""
         self._check_state()
         if self._added:
