@@ -37,8 +37,8 @@ from .codec import extra_term, terminfo
 from .postings import Postings, encode_position_lists, encode_postings
 
 #: Memory of one token of :class:`TextPostings` while its segment is written (the
-#: arrays of its postings, sorted), in bytes: what bounds a segment's size.
-TOKEN_BYTES = 96
+#: arrays of its postings and what makes them), in bytes: what bounds a segment's size.
+TOKEN_BYTES = 64
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,7 @@ class TextPostings:
         edges.append(len(order))
         for lo, hi in pairwise(edges):
             pick = np.flatnonzero((ranks >= lo) & (ranks < hi)) if len(edges) > 2 else slice(None)
+            block = None
             block = _Block(ranks[pick] - lo, docs[pick], positions[pick], lengths)
             for r in range(lo, hi):
                 tbytes = terms[order[r]].encode("utf-8")
@@ -205,39 +206,58 @@ class TextPostings:
                     out.merged(tbytes, fast, postings or [])
 
     def _rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every posting's term id, document and position, one row per position."""
+        """Every posting's term id, document and position, one row per position (in
+        arrays filled in place: the segment's largest)."""
         table = self.table
         codes = np.frombuffer(self.codes, dtype=np.int32)
         n = len(codes)
         starts = np.frombuffer(self.starts, dtype=np.int64).astype(np.int32)
-        counts = np.diff(np.append(starts, n))
-        para = np.repeat(np.arange(len(starts), dtype=np.int32), counts)  # of each token
-        pos = np.arange(n, dtype=np.int32) - starts[para]
-        doc = np.frombuffer(self.docs, dtype=np.int64).astype(np.int32)[para]
+        ends = np.append(starts[1:], n).astype(np.int32)
+        para = np.repeat(np.arange(len(starts), dtype=np.int32), ends - starts)  # of each token
         word = codes != 0
         # a stop word is marked where a word follows it in its paragraph
         seen = np.cumsum(word, dtype=np.int32)
-        stops = np.flatnonzero(~word & (np.append(0, seen)[starts + counts][para] > seen))
+        follows = np.append(np.int32(0), seen)[ends][para] > seen
         del seen
-        stop_rows = (np.zeros(len(stops), dtype=np.int32), doc[stops], pos[stops])
+        stops = np.flatnonzero(follows & ~word)
         at = np.flatnonzero(word)
-        del word, stops
-        code, para, pos, doc = codes[at], para[at], pos[at], doc[at]
+        del follows, word
+        paras = np.frombuffer(self.docs, dtype=np.int64).astype(np.int32)
+        stop_para = para[stops]
+        stop_pos = (stops - starts[stop_para]).astype(np.int32)
+        stop_doc = paras[stop_para]
+        del stops, stop_para
+        para = para[at]
+        pos = (at - starts[para]).astype(np.int32)
+        doc = paras[para]
+        code = codes[at]
+        del at
         stem = np.frombuffer(table.stems, dtype=np.int32)[code]
-        common = np.frombuffer(table.common, dtype=bool)[code]
+        pairs = self._pairs(stem, np.frombuffer(table.common, dtype=bool)[code], para, pos, doc)
+        del para
         parts = [
             (stem, doc, pos),
             (np.frombuffer(table.words, dtype=np.int32)[code], doc, pos),
-            stop_rows,
-            self._pairs(stem, common, para, pos, doc),
+            (np.zeros(len(stop_pos), dtype=np.int32), stop_doc, stop_pos),
+            pairs,
         ]
-        del code, para, common
+        del code, stem, doc, pos, stop_doc, stop_pos, pairs
         for docnum, terms, places in self.extra:
             t = np.frombuffer(terms, dtype=np.int32)
             p = np.frombuffer(places, dtype=np.int32)
             parts.append((t, np.full(len(t), docnum, dtype=np.int32), p))
-        tids, docs, positions = (np.concatenate([part[i] for part in parts]) for i in range(3))
-        return tids, docs, positions
+        total = sum(len(part[0]) for part in parts)
+        tids, docs, spots = (np.empty(total, dtype=np.int32) for _ in range(3))
+        filled = 0
+        while parts:
+            part_tids, part_docs, part_places = parts.pop(0)
+            end = filled + len(part_tids)
+            tids[filled:end] = part_tids
+            docs[filled:end] = part_docs
+            spots[filled:end] = part_places
+            filled = end
+            del part_tids, part_docs, part_places
+        return tids, docs, spots
 
     def _pairs(self, stem, common, para, pos, doc):
         """The postings of the pairs among the words (in order): two common stems in a
@@ -260,7 +280,7 @@ class TextPostings:
 
 
 #: Rows (positions) of postings sorted at once when a field is written.
-_BLOCK_ROWS = 1 << 21
+_BLOCK_ROWS = 1 << 20
 
 
 class _Block:

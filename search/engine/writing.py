@@ -50,9 +50,11 @@ from .codec import (
 from .postings import merge_postings
 from .textbuffer import PreparedText, TextPostings, TokenCodes
 
-#: A segment is written, and a new one started, once its postings take about this
-#: much memory.  Bigger segments make fewer segments to search.
-SEGMENT_MB = 768
+#: A segment is written, and a new one started, once writing its postings would take
+#: about this much memory (see :data:`~search.engine.textbuffer.TOKEN_BYTES`).  Bigger
+#: segments make fewer segments to search (and to merge); each ingest process may
+#: write one at a time.
+SEGMENT_MB = 256
 
 #: An ingest that wrote at least this many segments merges them into one before it
 #: commits: a search looks each of its words up in every segment.  The one to three
