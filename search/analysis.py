@@ -612,6 +612,7 @@ class IndexTermsFilter(Filter):
 
         # terms() is lazy: each term comes while its token is the current one
         for text, pos in self.terms(words()):
+            assert current is not None  # words() has yielded the token of this term
             t = current.copy()
             t.text, t.pos = text, pos
             yield t
@@ -724,13 +725,16 @@ def index_terms(name: str | ChainSpec, text: str) -> list[str]:
     return [t.text for t in index_analyzer(name)(text, positions=True, mode="index")]
 
 
-def word_form(name: str, text: str) -> str:
+def word_form(name: str | ChainSpec, text: str) -> str:
     """A word as chain ``name`` indexes it as written, for prefix queries: lower-cased,
     and folded (Russian: ё → е only, so that й stays; Arabic: normalised).
 
     >>> word_form("fr", "Coopér"), word_form("ru", "Объединённ"), word_form("ar", "الأمم")
     ('cooper', 'объединенн', 'الامم')
+    >>> word_form(chain_spec("ru"), "Действ")
+    'действ'
     """
+    name = _spec(name).name
     text = text.lower()
     if name == "ru":
         return text.replace("ё", "е")

@@ -16,7 +16,7 @@ from .index import default_index_dir, make_schema
 __all__ = ["CheckReport", "Damage", "check_index"]
 
 
-def check_index(index_dir: str | os.PathLike | None = None) -> CheckReport:
+def check_index(index_dir: str | os.PathLike[str] | None = None) -> CheckReport:
     """Read the whole index and report every damaged or missing file (see
     :mod:`search.engine.check`); raise :class:`~search.errors.IndexNotFoundError`
     where there is no index and :class:`~search.errors.IndexFormatError` for an

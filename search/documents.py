@@ -57,7 +57,7 @@ class Document:
         return int(date[:4]) if date[:4].isdigit() else None
 
 
-def iter_sources(paths: Iterable[str | Path]) -> Iterator[Path]:
+def iter_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """Every file ingest should read under ``paths`` (files or folders), each once.
 
     Folders are searched recursively and give their files in sorted order; hidden
@@ -223,7 +223,7 @@ def symbol_from_filename(path: Path) -> str:
     return stem
 
 
-def read_document(path: str | Path) -> Document:
+def read_document(path: str | os.PathLike[str]) -> Document:
     """Read one source file; raise :class:`DocumentError` naming it if that fails."""
     from importlib import import_module
 
@@ -288,14 +288,11 @@ def finish(doc: Document, path: Path) -> Document:
     """Fill in the symbol, language and source a reader left empty; reject empty text."""
     if not any(p.text.strip() for p in doc.paragraphs):
         raise DocumentError(path, "no text found")
-    changes: dict[str, object] = {}
-    if not doc.symbol:
-        changes["symbol"] = symbol_from_filename(path)
+    symbol = doc.symbol or symbol_from_filename(path)
     lang = normalize_lang(doc.lang) if doc.lang != "und" else "und"
     if not lang:
         lang = detect_language("\n".join(p.text for p in doc.paragraphs))
-    if lang != doc.lang:
-        changes["lang"] = lang
-    if not doc.source:
-        changes["source"] = str(path)
-    return replace(doc, **changes) if changes else doc
+    source = doc.source or str(path)
+    if (symbol, lang, source) == (doc.symbol, doc.lang, doc.source):
+        return doc
+    return replace(doc, symbol=symbol, lang=lang, source=source)

@@ -8,6 +8,7 @@ gets its ``PP``/``OP`` labels.
 
 from __future__ import annotations
 
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ class DraftParagraph:
     text: str
 
 
-def read_draft(path: str | Path) -> list[DraftParagraph]:
+def read_draft(path: str | os.PathLike[str]) -> list[DraftParagraph]:
     """The paragraphs of a draft file; raise :class:`DocumentError` naming it if it
     cannot be read or holds no text."""
     path = Path(path)

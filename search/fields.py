@@ -17,7 +17,7 @@ reads them back, all from this table.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 DOCUMENT = "document"
@@ -115,7 +115,7 @@ def stored_values(fields: tuple[Field, ...], obj: object) -> dict[str, object]:
     return out
 
 
-def passage_values(stored: dict) -> dict[str, object]:
+def passage_values(stored: Mapping[str, object]) -> dict[str, object]:
     """The :class:`~search.hits.Passage` attributes read from a paragraph's stored
     fields (all but the derived ones)."""
     return {f.name: f.decode(stored.get(f.stored, f.default)) for f in STORED}

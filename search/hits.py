@@ -8,9 +8,11 @@ user reads, accents and all.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from .analysis import ELISION, POSSESSIVE, char_tokens, fold
+from .analysis import ELISION, POSSESSIVE, ChainSpec, char_tokens, fold
 from .engine.phrases import token_spans
 from .languages import CitationWords, citation_words
 from .query import Phrase, Prefix, Word, analyze
@@ -137,8 +139,8 @@ def citation(symbol: str, label: str, lang: str) -> str:
             f" {_roman(int(article.group('annex')))}" if article.group("annex") else ""
         )
         unit = words.article if article.group("kind") == "ART" else words.rule
-        num = unit.format(article.group("num"))
-        return f"{symbol}{sep}{annex}{join}{num}{_subs(article.group('subs'), words)}"
+        numbered = unit.format(article.group("num"))
+        return f"{symbol}{sep}{annex}{join}{numbered}{_subs(article.group('subs'), words)}"
     m = re.fullmatch(r"(?P<kind>[A-Z]+)(?P<num>\d+)(?P<subs>(?:\([^)]+\))*)", label)
     if label == "T":
         return f"{symbol}{sep}{words.title}"
@@ -212,7 +214,9 @@ def _roman(n: int) -> str:
     return out
 
 
-def find_matches(text: str, chain: str, leaves: list) -> tuple[tuple[int, int], ...]:
+def find_matches(
+    text: str, chain: str | ChainSpec, leaves: Sequence[Word | Phrase | Prefix]
+) -> tuple[tuple[int, int], ...]:
     """Character spans in ``text`` of the query's words, phrases and prefixes.
 
     A phrase is marked only where it occurs as a phrase.
@@ -319,7 +323,10 @@ def proximity(text: str, matches: tuple[tuple[int, int], ...]) -> float:
     return best
 
 
-class HitList(list):
+_H = TypeVar("_H", bound=Hit)
+
+
+class HitList(list[_H]):
     """Hits, best first; ``partial`` is true when a time limit cut the search short."""
 
     partial: bool = False

@@ -13,11 +13,13 @@ normalised symbols.  Storing, ranking and phrase matching are the engine's
 from __future__ import annotations
 
 import functools
+import heapq
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 from .engine.matching import Ranked, rank  # first: Whoosh is imported by the engine
 
@@ -41,9 +43,33 @@ from .errors import (
 )
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .pasted import holds, kind_weight, pasted
-from .query import compile_query, filters, parse, positive_leaves, quoted, within_chain
+from .query import (
+    Node,
+    Phrase,
+    Prefix,
+    Word,
+    compile_query,
+    filters,
+    parse,
+    positive_leaves,
+    quoted,
+    within_chain,
+)
 from .twins import Twin, align
 from .twins import missing as missing_twin
+
+if TYPE_CHECKING:
+    from .citations import Citations
+    from .documents import Document
+    from .engine.store import Searcher
+    from .history import ParagraphVersion, SeriesEntry
+    from .similar import DraftParagraphHits, SimilarHit
+
+#: A paragraph's stored fields, as Whoosh keeps them.
+Stored = Mapping[str, Any]
+#: A re-ranked candidate: its sort key (apart, -score, symbol, lang, order), then the
+#: passage, its matches and its stored fields.
+Reranked = tuple[bool, float, str, str, int, Passage, tuple[tuple[int, int], ...], Stored]
 
 CHAINS = languages.CHAINS
 DEFAULT_INDEX = "index"
@@ -53,6 +79,8 @@ INDEX_ENV = "UNSEARCH_INDEX"
 RERANK_FACTOR = 3
 #: Score bonus for a paragraph whose document title also matches the query.
 TITLE_BOOST = 0.2
+#: The most re-ranking raises a score: proximity (at most 0.5) and a title match.
+MAX_RAISE = 1.0 + 0.5 + TITLE_BOOST
 
 
 def default_index_dir() -> Path:
@@ -95,7 +123,7 @@ def make_schema(chains: Mapping[str, ChainSpec] | None = None) -> fields.Schema:
     )
 
 
-def open_index(index_dir: str | os.PathLike | None = None) -> Index:
+def open_index(index_dir: str | os.PathLike[str] | None = None) -> Index:
     """Open an existing index for searching; raise :class:`IndexNotFoundError` if none,
     :class:`~search.errors.IndexFormatError` if this version cannot read it, and
     :class:`~search.errors.IndexCorruptError` if a file of it is missing or damaged
@@ -117,13 +145,16 @@ def open_stored(path: Path, create: bool = False) -> StoredIndex:
     return ix
 
 
-def _reading(method):
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _reading(method: _Method) -> _Method:
     """Turn an error met reading the index into :class:`~search.errors.IndexCorruptError`
     naming the damaged file, where a file's checksum shows damage (otherwise the
     error is a bug and stays as it is)."""
 
     @functools.wraps(method)
-    def read(self, *args, **kwargs):
+    def read(self: Index, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
         except SearchError:
@@ -134,27 +165,42 @@ def _reading(method):
                 raise
             raise found from exc
 
-    return read
+    return cast(_Method, read)
 
 
-def _passage(stored: dict) -> Passage:
+def _passage(stored: Stored) -> Passage:
     values = passage_table.passage_values(stored)
     citing = citation(str(values["symbol"]), str(values["paragraph"]), str(values["lang"]))
     return Passage(**values, citation=citing)  # type: ignore[arg-type]
+
+
+@dataclass
+class _TwinCache:
+    """What :meth:`Index.twins` has read through one searcher."""
+
+    searcher: Searcher
+    #: a document's paragraphs in one language by label, by (symbol key, language)
+    versions: dict[tuple[str, str], dict[str, Passage]] = field(default_factory=dict)
+    #: the labels aligned with each label, by (symbol key, source, target language)
+    alignments: dict[tuple[str, str, str], dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+
+_Item = TypeVar("_Item", bound=Passage)
+_HitT = TypeVar("_HitT", bound=Hit)
 
 
 class Index:
     """A searchable unsearch index.  Keeps one searcher, refreshed when the index
     changes on disk, so repeated searches do not reopen segments."""
 
-    def __init__(self, ix, path: Path) -> None:
+    def __init__(self, ix: StoredIndex, path: Path) -> None:
         self._ix = ix
         self.path = path
-        self._searcher = None
+        self._searcher: Searcher | None = None
         self._lengths = Lengths()  # one read per segment, for both scorers
-        self._chains_seen: tuple[object, frozenset[str]] | None = None  # (searcher, chains)
-        self._langs_seen: tuple[object, tuple[str, ...]] | None = None  # (searcher, codes)
-        self._twins_seen: tuple[object, dict] | None = None  # (searcher, versions, alignments)
+        self._chains_seen: tuple[Searcher, frozenset[str]] | None = None  # (searcher, chains)
+        self._langs_seen: tuple[Searcher, tuple[str, ...]] | None = None  # (searcher, codes)
+        self._twins_seen: _TwinCache | None = None
 
     @property
     def chains(self) -> Mapping[str, ChainSpec]:
@@ -164,7 +210,7 @@ class Index:
     def __enter__(self) -> Index:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -172,7 +218,7 @@ class Index:
             self._searcher.close()
             self._searcher = None
 
-    def searcher(self):
+    def searcher(self) -> Searcher:
         """The current Whoosh searcher, refreshed if a newer commit exists."""
         if self._searcher is None:
             self._searcher = self._ix.searcher(weighting=BM25F(self._lengths))
@@ -188,7 +234,7 @@ class Index:
 
     @_reading
     def __len__(self) -> int:
-        return self.searcher().doc_count()
+        return int(self.searcher().doc_count())
 
     # -- documents ----------------------------------------------------------
 
@@ -242,47 +288,51 @@ class Index:
             )
         return out
 
-    def with_twins(self, items: list, langs: Sequence[str]) -> list:
+    @overload
+    def with_twins(self, items: HitList[_HitT], langs: Sequence[str]) -> HitList[_HitT]: ...
+    @overload
+    def with_twins(self, items: list[_Item], langs: Sequence[str]) -> list[_Item]: ...
+    def with_twins(self, items: list[_Item], langs: Sequence[str]) -> list[_Item]:
         """``items`` (passages or hits) each with its twins in ``langs``."""
         if not langs:
             return items
         out = [replace(item, parallel=self.twins(item, langs)) for item in items]
         if isinstance(items, HitList):
-            hits = HitList(out)
+            hits: HitList[Any] = HitList(out)
             hits.partial = items.partial
             return hits
         return out
 
     def _version(self, symbol: str, lang: str) -> dict[str, Passage]:
         """A document's paragraphs in one language, by label (cached per searcher)."""
-        cache = self._twin_cache()
-        key = ("version", symbols.normalize(symbol), lang)
+        cache = self._twin_cache().versions
+        key = (symbols.normalize(symbol), lang)
         if key not in cache:
-            found = self._in_order(symbols.normalize(symbol), lang)
+            found = self._in_order(key[0], lang)
             cache[key] = {p.paragraph: p for p, _ in found}
         return cache[key]
 
     def _alignment(self, symbol: str, source: str, target: str) -> dict[str, tuple[str, ...]]:
-        cache = self._twin_cache()
-        key = ("align", symbols.normalize(symbol), source, target)
+        cache = self._twin_cache().alignments
+        key = (symbols.normalize(symbol), source, target)
         if key not in cache:
             a = [(p.paragraph, p.text) for p in self._version(symbol, source).values()]
             b = [(p.paragraph, p.text) for p in self._version(symbol, target).values()]
             cache[key] = align(a, b)
         return cache[key]
 
-    def _twin_cache(self) -> dict:
+    def _twin_cache(self) -> _TwinCache:
         s = self.searcher()
-        if self._twins_seen is None or self._twins_seen[0] is not s:
-            self._twins_seen = (s, {})
-        return self._twins_seen[1]
+        if self._twins_seen is None or self._twins_seen.searcher is not s:
+            self._twins_seen = _TwinCache(s)
+        return self._twins_seen
 
-    def _in_order(self, key: str, lang: str | None) -> list[tuple[Passage, dict]]:
+    def _in_order(self, key: str, lang: str | None) -> list[tuple[Passage, Stored]]:
         """The paragraphs of the document ``key`` (and their stored fields), in order."""
         found = [(_passage(f), f) for f in self._stored(wq.Term("symkey", key), lang)]
         return sorted(found, key=lambda item: (item[0].lang, item[0].order))
 
-    def _stored(self, q: wq.Query, lang: str | None) -> list[dict]:
+    def _stored(self, q: wq.Query, lang: str | None) -> list[Stored]:
         """Stored fields of every paragraph matching ``q`` (in ``lang``), unranked."""
         if lang:
             q = wq.And([q, wq.Term("lang", lang)])
@@ -330,7 +380,7 @@ class Index:
         context: int = 0,
         timeout: float | None = None,
         also: Sequence[str] = (),
-    ) -> HitList:
+    ) -> HitList[Hit]:
         """Ranked hits for a query (see :mod:`search.query` for the syntax).
 
         A query that is only a symbol lists that document's paragraphs when the
@@ -358,30 +408,85 @@ class Index:
         found = self._top(s, q, window, timeout)
         top = list(found.top)
         words = pasted(node)
+        may_hold: set[int] | None = None  # the documents that may hold the pasted words
         if words is not None:  # the paragraphs holding the words verbatim, too
             seen = {docnum for _, docnum in top}
             verbatim = self._top(s, self._compile(words[1], query, lang), window * 2, timeout)
             top += [(score, d) for score, d in verbatim.top if d not in seen]
-        ranked = []
-        chains = self.chains  # the index's own, not the package's
-        for raw_score, docnum in top:
-            stored = s.stored_fields(docnum)
-            p = _passage(stored)
-            chain = chains[chain_name(p.lang)]
-            matches = find_matches(p.text, chain, leaves)
-            bonus = 0.5 * proximity(p.text, matches)
-            if p.title and _title_matches(p.title, chain, tuple(leaves)):
-                bonus += TITLE_BOOST
-            score = raw_score * (1.0 + bonus) * kind_weight(p.kind)
-            apart = words is None or not holds(p.text, chain, words[0])
-            ranked.append((apart, round(-score, 9), p.symbol, p.lang, p.order, p, matches, stored))
-        ranked.sort(key=lambda t: t[:5])
-        hits = HitList()
-        for _, neg, *_, p, matches, stored in ranked[:limit]:
+            if len(verbatim.top) < window * 2:  # every paragraph that has the phrase
+                may_hold = {d for _, d in verbatim.top}
+        ranked = self._rerank(s, top, leaves, limit, words and words[0], may_hold)
+        hits: HitList[Hit] = HitList()
+        for _, neg, *_, p, matches, stored in ranked:
             hit = _hit(p, stored, score=round(-neg, 4), matches=matches)
             hits.append(self._decorate(hit, context))
         hits.partial = found.partial
         return hits
+
+    def _rerank(
+        self,
+        s: Any,
+        top: list[tuple[float, int]],
+        leaves: list[Any],
+        limit: int,
+        words: str | None,
+        may_hold: set[int] | None,
+    ) -> list[Reranked]:
+        """The ``limit`` best of the candidates ``top`` (``(score, docnum)`` pairs),
+        sorted: the paragraphs holding the pasted ``words`` verbatim first, then by
+        score raised for words close together and for words of the title.
+
+        The raised score is at most :data:`MAX_RAISE` times the engine's, so a tier's
+        candidates are taken best first and the rest of the tier is skipped once the
+        ``limit``-th score found is out of their reach: the same hits, fewer
+        paragraphs read and analysed.  ``may_hold``, where known, holds every
+        candidate that can hold the words (those a phrase query of them found)."""
+        chains = self.chains  # the index's own, not the package's
+        read: dict[int, tuple[Passage, ChainSpec, Stored]] = {}
+
+        def passage(docnum: int) -> tuple[Passage, ChainSpec, Stored]:
+            if docnum not in read:
+                stored = s.stored_fields(docnum)
+                p = _passage(stored)
+                read[docnum] = (p, chains[chain_name(p.lang)], stored)
+            return read[docnum]
+
+        tiers: tuple[list[tuple[float, int]], list[tuple[float, int]]] = (
+            [],
+            [],
+        )  # holding the pasted words, the others
+        for raw, docnum in top:
+            if words is None:
+                apart = False
+            elif may_hold is not None and docnum not in may_hold:
+                apart = True
+            else:
+                p, chain, _ = passage(docnum)
+                apart = not holds(p.text, chain, words)
+            tiers[apart].append((raw, docnum))
+        ranked: list[Reranked] = []
+        for level, tier in enumerate(tiers):
+            wanted = limit - len(ranked)  # a tier ranks below the one before it
+            if wanted <= 0:
+                break
+            best: list[float] = []  # the tier's ``wanted`` best scores, a min-heap
+            for raw, docnum in sorted(tier, key=lambda t: -t[0]):
+                if len(best) == wanted and 0 <= raw * MAX_RAISE < best[0] * (1 - 1e-9):
+                    break
+                p, chain, stored = passage(docnum)
+                matches = find_matches(p.text, chain, leaves)
+                bonus = 0.5 * proximity(p.text, matches)
+                if p.title and _title_matches(p.title, chain, tuple(leaves)):
+                    bonus += TITLE_BOOST
+                score = raw * (1.0 + bonus) * kind_weight(p.kind)
+                heapq.heappush(best, score)
+                if len(best) > wanted:
+                    heapq.heappop(best)
+                ranked.append(
+                    (bool(level), round(-score, 9), p.symbol, p.lang, p.order, p, matches, stored)
+                )
+        ranked.sort(key=lambda t: t[:5])
+        return ranked[:limit]
 
     # -- agreed language (search/similar.py, search/history.py, search/citations.py)
 
@@ -394,7 +499,7 @@ class Index:
         filter: str | None = None,
         min_similarity: float = 0.0,
         also: Sequence[str] = (),
-    ) -> HitList:
+    ) -> HitList[SimilarHit]:
         """The paragraphs closest to a draft paragraph, as :class:`~search.similar.SimilarHit`
         with a similarity from 0 to 1 and a word diff; ``filter`` takes the query
         language's filters (``"session:1..79 kind:op"``); with ``also``, each hit
@@ -408,13 +513,13 @@ class Index:
     @_reading
     def similar_draft(
         self,
-        path: str | os.PathLike,
+        path: str | os.PathLike[str],
         limit: int = 10,
         lang: str | None = None,
         filter: str | None = None,
         min_similarity: float = 0.0,
         also: Sequence[str] = (),
-    ) -> list:
+    ) -> list[DraftParagraphHits]:
         """:meth:`similar` for each paragraph of a draft file (``.docx``, ``.md``, ``.txt``,
         ``.html``, ``.pdf``), as :class:`~search.similar.DraftParagraphHits`."""
         from .similar import similar_draft
@@ -426,8 +531,14 @@ class Index:
             return results
         return [replace(r, hits=tuple(self.with_twins(list(r.hits), also))) for r in results]
 
+    @overload
+    def history(self, symbol: str, paragraph: None = None) -> list[SeriesEntry]: ...
+    @overload
+    def history(self, symbol: str, paragraph: str) -> list[ParagraphVersion]: ...
     @_reading
-    def history(self, symbol: str, paragraph: str | None = None) -> list:
+    def history(
+        self, symbol: str, paragraph: str | None = None
+    ) -> list[SeriesEntry] | list[ParagraphVersion]:
         """The series of a resolution across sessions (:class:`~search.history.SeriesEntry`
         with counts of unchanged, amended, new and dropped paragraphs), or with
         ``paragraph`` that paragraph's versions (:class:`~search.history.ParagraphVersion`)."""
@@ -436,14 +547,14 @@ class Index:
         return series(self, symbol) if paragraph is None else versions(self, symbol, paragraph)
 
     @_reading
-    def citations(self, symbol: str, lang: str | None = None):
+    def citations(self, symbol: str, lang: str | None = None) -> Citations:
         """What a document cites and which indexed documents cite it, grouped by
         document with counts (:class:`~search.citations.Citations`)."""
         from .citations import citations
 
         return citations(self, symbol, lang)
 
-    def _compile(self, node, query: str, lang: str | None) -> wq.Query:
+    def _compile(self, node: Node, query: str, lang: str | None) -> wq.Query:
         """The Whoosh query for a parsed query: one variant per analysis chain that
         the index holds paragraphs of."""
         for f in filters(node):
@@ -500,7 +611,7 @@ class Index:
             self._chains_seen = (s, found or frozenset(CHAINS))
         return self._chains_seen[1]
 
-    def _top(self, s, q: wq.Query, window: int, timeout: float | None) -> Ranked:
+    def _top(self, s: Searcher, q: wq.Query, window: int, timeout: float | None) -> Ranked:
         """The ``window`` best documents for ``q``: vectorised where the query allows
         (:mod:`search.engine.matching`), otherwise with Whoosh's collector."""
         return rank(s, q, window, self._lengths, timeout=timeout)
@@ -510,7 +621,7 @@ class Index:
             return hit
         return self._with_context(hit, self.document(hit.symbol, hit.lang), context)
 
-    def _symbol_hits(self, query: str, limit: int, lang: str | None, context: int) -> HitList:
+    def _symbol_hits(self, query: str, limit: int, lang: str | None, context: int) -> HitList[Hit]:
         key = symbols.normalize(query)
         if self.searcher().doc_frequency("symkey", key):
             return HitList(_hit(p, f, score=1.0) for p, f in self._in_order(key, lang)[:limit])
@@ -526,13 +637,15 @@ class Index:
         )
 
 
-def _hit(passage: Passage, stored: dict, **scored) -> Hit:
+def _hit(passage: Passage, stored: Stored, **scored: Any) -> Hit:
     """A hit for a passage, with the chapeau its stored fields keep for sub-paragraphs."""
     return Hit(**vars(passage), chapeau=stored.get("chapeau", ""), **scored)
 
 
 @lru_cache(maxsize=4096)
-def _title_matches(title: str, chain: str, leaves: tuple) -> bool:
+def _title_matches(
+    title: str, chain: str | ChainSpec, leaves: tuple[Word | Phrase | Prefix, ...]
+) -> bool:
     # titles repeat on every paragraph of a document
     return bool(find_matches(title, chain, list(leaves)))
 
@@ -541,7 +654,7 @@ _OF_DOCUMENT = tuple(f for f in passage_table.STORED if f.source == passage_tabl
 _OF_PARAGRAPH = tuple(f for f in passage_table.STORED if f.source == passage_table.PARAGRAPH)
 
 
-def paragraph_fields(doc, stamp: str = "") -> list[dict]:
+def paragraph_fields(doc: Document, stamp: str = "") -> list[dict[str, object]]:
     """The Whoosh documents (one per paragraph) for a :class:`Document`."""
     chain = chain_name(doc.lang)
     key = doc.key

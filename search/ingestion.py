@@ -36,13 +36,15 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
+from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_for
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from . import formats
 from .documents import Document, iter_sources, read_document
-from .engine.storage import LockError, acquire, file_lock
-from .engine.writing import IndexWriter, worker_writer
+from .engine.storage import FileLock, LockError, acquire, file_lock
+from .engine.writing import IndexWriter, Prepared, Segment, worker_writer
 from .errors import DocumentError, IndexLockedError, SearchError
 from .index import default_index_dir, open_stored, paragraph_fields
 
@@ -92,8 +94,8 @@ class IngestReport:
 
 
 def ingest(
-    paths: Iterable[str | os.PathLike],
-    index_dir: str | os.PathLike | None = None,
+    paths: Iterable[str | os.PathLike[str]],
+    index_dir: str | os.PathLike[str] | None = None,
     *,
     prune: bool = False,
     wait: float = 0.0,
@@ -208,7 +210,7 @@ class _Run:
         if self.loaded.generation != self.ix.latest_generation():
             self._verify()
         self.owner = {e.key: src for src, e in self.files.items() if e.indexed}
-        self.writer = None
+        self.writer: IndexWriter | None = None
         self.workers: _Workers | None = None
         self.written: set[str] = set()  # keys written by this run
         self.released: set[str] = set()  # keys deleted by this run and not written again
@@ -227,7 +229,13 @@ class _Run:
                     entry.stamp = ""  # read it again
 
     def ingest(
-        self, files: list[Path], prune: bool, progress, procs: int | None, lock, committing
+        self,
+        files: list[Path],
+        prune: bool,
+        progress: Callable[[Path], None] | None,
+        procs: int | None,
+        lock: FileLock,
+        committing: Callable[[], None] | None,
     ) -> None:
         try:
             self.workers = _Workers.start(self._to_read(files), procs, self.index_dir, lock)
@@ -245,7 +253,7 @@ class _Run:
             if committing is not None and (self.writer is not None or kept):
                 committing()
             if self.workers is not None:
-                self._gather()
+                self._gather(self.workers)
             if self.writer is not None:
                 self.writer.commit()
         except BaseException:
@@ -299,13 +307,13 @@ class _Run:
             return
         if old and old.indexed and old.key != got.key:
             self._release(old.key, src)
-        if not self._offer(got, src, stamp) and got.worker is not None:
+        if not self._offer(got, src, stamp) and self.workers is not None:
             self.workers.drop(got, src)
 
-    def _gather(self) -> None:
+    def _gather(self, workers: _Workers) -> None:
         """Add the segments the workers wrote to this run's commit; index again here
         what a worker that died had written."""
-        segments, lost = self.workers.finish()
+        segments, lost = workers.finish()
         for src, stamp in lost:
             got = _read(Path(src))
             entry = self.files.get(src)
@@ -316,6 +324,7 @@ class _Run:
                 if entry is not None:
                     entry.stamp = ""
             else:
+                assert got.doc is not None  # read in this process
                 self._write(got.doc, stamp)
         if segments:
             self._writer().add_segments(segments)
@@ -343,8 +352,9 @@ class _Run:
         self._writer().delete_by_term("doc", key)
         if got.doc is not None:
             self._write(got.doc, stamp)
-        else:
-            self.workers.keep(got, src, stamp)
+        else:  # a worker read it and holds it ready to write
+            assert self.workers is not None and got.worker is not None
+            self.workers.keep(got.worker, src, stamp)
         self.owner[key] = src
         self.written.add(key)
         self.released.discard(key)
@@ -379,7 +389,7 @@ class _Run:
                 if key in self.written:
                     break
 
-    def _writer(self):
+    def _writer(self) -> IndexWriter:
         """The writer, opened on the first change so that a run with none writes nothing."""
         if self.writer is None:
             try:
@@ -407,13 +417,15 @@ class _Entry:
         """An entry as saved, or None if it is malformed."""
         if not isinstance(data, dict):
             return None
-        entry = cls(**{f.name: data.get(f.name) for f in fields(cls)})
-        types = (str, str, int, bool)
-        if not all(
-            isinstance(getattr(entry, f.name), t) for f, t in zip(fields(cls), types, strict=True)
+        stamp, key, rank, indexed = (data.get(f.name) for f in fields(cls))
+        if (
+            isinstance(stamp, str)
+            and isinstance(key, str)
+            and isinstance(rank, int)
+            and isinstance(indexed, bool)
         ):
-            return None
-        return entry
+            return cls(stamp, key, rank, indexed)
+        return None
 
 
 @dataclass
@@ -424,7 +436,7 @@ class _Manifest:
     generation: object = None
     files: dict[str, _Entry] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "generation": self.generation,
             "files": {s: asdict(e) for s, e in self.files.items()},
@@ -484,7 +496,7 @@ class _Finish:
 class _Done:
     """Worker → run: the segments it wrote."""
 
-    segments: list
+    segments: list[Segment]
 
 
 @dataclass(frozen=True)
@@ -527,15 +539,15 @@ class _Workers:
     #: a full segment) while the others are held back, before it reads it itself.
     PATIENCE = 0.2
 
-    def __init__(self, jobs, procs: int, index_dir: Path, lock) -> None:
-        method = "fork" if sys.platform.startswith("linux") else "spawn"
-        ctx = multiprocessing.get_context(method)
+    def __init__(self, jobs: list[_Job], procs: int, index_dir: Path, lock: FileLock) -> None:
+        fork = sys.platform.startswith("linux")
+        ctx = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
         self.pending: deque[_Job] = deque(jobs)
         self.stamps = {job.src: job.stamp for job in jobs}
         #: results not yet taken by the run, with the worker that holds them
         self.results: dict[str, tuple[int | None, _Read | Failure | None]] = {}
-        self.conns = []
-        self.procs = []
+        self.conns: list[Connection] = []
+        self.procs: list[BaseProcess] = []
         self.flight: list[deque[_Job]] = []
         self.alive: list[bool] = []
         self.kept: list[list[tuple[str, str]]] = []
@@ -546,8 +558,8 @@ class _Workers:
             # a forked worker closes what it must not hold: the ingest lock (else a
             # killed ingest would leave the index locked while workers live) and the
             # run's ends of the pipes, so that it sees the run end
-            close = [mine, *self.conns] if method == "fork" else []
-            fd = getattr(lock, "fd", None) if method == "fork" else None
+            close = [mine, *self.conns] if fork else []
+            fd = getattr(lock, "fd", None) if fork else None
             proc = ctx.Process(target=_work, args=(theirs, str(index_dir), close, fd), daemon=True)
             proc.start()
             theirs.close()
@@ -560,13 +572,15 @@ class _Workers:
         self._fill()
 
     @classmethod
-    def start(cls, jobs, procs: int | None, index_dir: Path, lock) -> _Workers | None:
+    def start(
+        cls, jobs: list[_Job], procs: int | None, index_dir: Path, lock: FileLock
+    ) -> _Workers | None:
         if procs is None:
             procs = default_procs() if len(jobs) >= PARALLEL_MIN_FILES else 1
         procs = min(procs, len(jobs))
         return cls(jobs, procs, index_dir, lock) if procs > 1 else None
 
-    def _send(self, n: int, msg) -> bool:
+    def _send(self, n: int, msg: object) -> bool:
         if not self.alive[n]:
             return False
         try:
@@ -607,6 +621,7 @@ class _Workers:
         if not ready:
             return False
         conn = ready[0]
+        assert isinstance(conn, Connection)  # wait() gives back what it was given
         n = self.conns.index(conn)
         try:
             msg = conn.recv()
@@ -691,15 +706,15 @@ class _Workers:
         if src in self.stamps:
             self.drop(self.result(src, self.stamps[src]), src)
 
-    def drop(self, got, src: str) -> None:
+    def drop(self, got: _Answer | None, src: str) -> None:
         if isinstance(got, _Read) and got.worker is not None:
             self._send(got.worker, _Drop(src))
 
-    def keep(self, got: _Read, src: str, stamp: str) -> None:
-        self._send(got.worker, _Keep(src))
-        self.kept[got.worker].append((src, stamp))  # indexed again here if the worker dies
+    def keep(self, worker: int, src: str, stamp: str) -> None:
+        self._send(worker, _Keep(src))
+        self.kept[worker].append((src, stamp))  # indexed again here if the worker dies
 
-    def finish(self) -> tuple[list, list[tuple[str, str]]]:
+    def finish(self) -> tuple[list[Segment], list[tuple[str, str]]]:
         """The segments every worker wrote, and the sources kept from workers that
         died (for the run to index itself)."""
         for n in range(len(self.conns)):
@@ -707,8 +722,8 @@ class _Workers:
                 self._receive()
         for n in range(len(self.conns)):
             self._send(n, _Finish())
-        segments = []
-        lost = []
+        segments: list[Segment] = []
+        lost: list[tuple[str, str]] = []
         for n, conn in enumerate(self.conns):
             msg = None
             if self.alive[n]:
@@ -737,7 +752,7 @@ class _Workers:
                 proc.join(5)
 
 
-def _work(conn, index_dir: str, close, lock_fd: int | None) -> None:
+def _work(conn: Connection, index_dir: str, close: list[Connection], lock_fd: int | None) -> None:
     """A worker: read, segment and analyse each file the run sends; write the
     documents the run keeps into segments of its own; hand them over at the end."""
     for c in close:
@@ -747,7 +762,7 @@ def _work(conn, index_dir: str, close, lock_fd: int | None) -> None:
     writer = None
     try:
         writer = worker_writer(open_stored(Path(index_dir)))
-        ready: dict[str, list] = {}
+        ready: dict[str, list[Prepared]] = {}
         while not isinstance(msg := conn.recv(), _Finish):
             if isinstance(msg, _Job):
                 conn.send(_prepare(writer, ready, msg))
@@ -769,12 +784,13 @@ def _work(conn, index_dir: str, close, lock_fd: int | None) -> None:
                 writer.cancel()
 
 
-def _prepare(writer: IndexWriter, ready: dict, job: _Job) -> _Answer:
+def _prepare(writer: IndexWriter, ready: dict[str, list[Prepared]], job: _Job) -> _Answer:
     """Read and analyse one file; keep its documents ready to write."""
     try:
         got = _read(Path(job.path))
         if isinstance(got, Failure):
             return got
+        assert got.doc is not None  # read in this process
         ready[job.src] = [writer.prepare(**f) for f in paragraph_fields(got.doc, job.stamp)]
     except Exception as exc:  # a file that breaks a reader or the analysis
         return Failure(job.path, _one_line(exc))

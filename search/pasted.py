@@ -13,6 +13,7 @@ on the same words an operative or preambular paragraph is not outranked by them.
 
 from __future__ import annotations
 
+from .analysis import ChainSpec
 from .query import And, Filter, Node, Phrase, Word
 from .wording import wording
 
@@ -52,7 +53,7 @@ def pasted(node: Node) -> tuple[str, Node] | None:
     return text, (And((phrase, *filters)) if filters else phrase)
 
 
-def holds(text: str, chain: str, words: str) -> bool:
+def holds(text: str, chain: str | ChainSpec, words: str) -> bool:
     """Whether ``text`` has ``words`` verbatim, as analysis chain ``chain`` reads both.
 
     >>> holds("calls upon all Member States to consider", "en", "all member state to")

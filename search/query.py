@@ -277,10 +277,7 @@ class _Parser:
         if not negations:
             return self.atom()
         tok = self.peek()
-        symbol = (
-            tok is not None and tok.kind == "term" and symbols.looks_like_symbol(str(tok.value))
-        )
-        if negations % 2 and symbol:
+        if tok is not None and negations % 2 and tok.kind == "term" and _symbol(tok):
             # NOT before a symbol means that document, not its number as words
             self.i += 1
             return Not(Filter("symbol", str(tok.value), tok.at))
@@ -315,6 +312,10 @@ class _Parser:
             text = text.strip("*")
             return Word(text) if text else None
         return None  # a stray "-" or ")"
+
+
+def _symbol(tok: _Token) -> bool:
+    return symbols.looks_like_symbol(str(tok.value))
 
 
 def _join(cls: type, items: list) -> Node | None:

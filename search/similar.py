@@ -12,9 +12,10 @@ identical text first.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .engine import startup as _startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
@@ -22,15 +23,16 @@ from .engine import startup as _startup  # noqa: F401  (before Whoosh: see searc
 # isort: split
 from whoosh import query as wq
 
-from .analysis import MAX_PAIR_GAP, chain_name, common_stems, pair_term
+from .analysis import MAX_PAIR_GAP, ChainSpec, chain_name, common_stems, pair_term
 from .documents import detect_language
 from .drafts import read_draft
 from .errors import QueryError
 from .hits import Hit, HitList
-from .query import analyze, compile_query, filters, parse, positive_leaves
+from .query import Node, analyze, compile_query, filters, parse, positive_leaves
 from .wording import Wording, diff, similarity, wording
 
 if TYPE_CHECKING:
+    from .engine.store import Searcher
     from .index import Index
 
 #: Paragraphs of the index compared with the draft, at least (or 5 per hit asked for).
@@ -72,7 +74,7 @@ def find_similar(
     lang: str | None = None,
     filter: str | None = None,
     min_similarity: float = 0.0,
-) -> HitList:
+) -> HitList[SimilarHit]:
     """The ``limit`` paragraphs of ``ix`` closest to the draft ``text``, closest first."""
     from .index import _hit, _passage
 
@@ -127,7 +129,7 @@ def find_similar(
         same = " ".join(stored["text"].split()) == draft
         ranked.append((-sim, not same, -score, stored["symbol"], stored["order"], stored))
     ranked.sort(key=lambda t: t[:5])
-    hits = HitList()
+    hits: HitList[SimilarHit] = HitList()
     for neg_sim, _, neg_score, *_, stored in ranked[:limit]:
         p = _passage(stored)
         ops = diff(exact, wording(p.text, "xx", exact=True))
@@ -138,26 +140,24 @@ def find_similar(
 
 def similar_draft(
     ix: Index,
-    path: str | Path,
+    path: str | os.PathLike[str],
     limit: int = 10,
     lang: str | None = None,
     filter: str | None = None,
     min_similarity: float = 0.0,
 ) -> list[DraftParagraphHits]:
     """The closest paragraphs to each paragraph of a draft file (see :func:`read_draft`)."""
-    options = dict(limit=limit, lang=lang, filter=filter, min_similarity=min_similarity)
     out = []
     for para in read_draft(path):
         text = " ".join(para.text.split())
+        hits: HitList[SimilarHit] = HitList()  # "(a)", "of the": nothing to look for
         if any(analyze(chain, text) for chain in _chains(ix, text, lang)):
-            hits = find_similar(ix, para.text, **options)
-        else:
-            hits = HitList()  # "(a)", "of the": nothing to look for
+            hits = find_similar(ix, para.text, limit, lang, filter, min_similarity)
         out.append(DraftParagraphHits(para.position, para.label, para.text, tuple(hits)))
     return out
 
 
-def _filters(filter: str | None):
+def _filters(filter: str | None) -> Node | None:
     """The parsed ``--filter``: filters only (``session:1..79 kind:op``), no words."""
     if not filter or not filter.strip():
         return None
@@ -181,7 +181,7 @@ def _chains(ix: Index, draft: str, lang: str | None) -> list[str]:
     return sorted(ix._chains())
 
 
-def _candidates_query(s, chain: str, draft: str) -> wq.Query | None:
+def _candidates_query(s: Searcher, chain: ChainSpec, draft: str) -> wq.Query | None:
     """An OR of the draft's rarest terms and pair terms on ``chain``'s field (None if
     the index has none of them)."""
     field = f"text_{chain}"
@@ -202,7 +202,7 @@ def _candidates_query(s, chain: str, draft: str) -> wq.Query | None:
     return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
-def _rarest(s, field: str, terms, n: int) -> list[str]:
+def _rarest(s: Searcher, field: str, terms: Iterable[str], n: int) -> list[str]:
     """The ``n`` terms found in the fewest paragraphs (but in some), rarest first."""
     frequency = {t: s.doc_frequency(field, t) for t in terms}
     return sorted((t for t in terms if frequency[t]), key=frequency.__getitem__)[:n]

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
-from .analysis import TOKEN_PATTERN, char_tokens, fold
+from .analysis import TOKEN_PATTERN, ChainSpec, char_tokens, fold
 
 #: Diff operations, from the first text (the draft, the older version) to the second.
 SAME, REMOVED, ADDED = "=", "-", "+"
@@ -42,7 +42,7 @@ class Wording:
 
 
 @lru_cache(maxsize=20_000)
-def wording(text: str, chain: str, exact: bool = False) -> Wording:
+def wording(text: str, chain: str | ChainSpec, exact: bool = False) -> Wording:
     """The words of ``text`` under analysis chain ``chain`` (``fr``, ``en``, ``xx``).
 
     >>> w = wording("Les États Membres, les organisations", "fr")
@@ -118,7 +118,8 @@ def diff(a: Wording, b: Wording) -> tuple[tuple[str, str], ...]:
     """
     ops = Indel.opcodes(a.encoded, b.encoded)
     out: list[tuple[str, str]] = []
-    removed, added = [], []  # a changed stretch: what it removes, then what it adds
+    removed: list[str] = []  # a changed stretch: what it removes, then what it adds
+    added: list[str] = []
 
     def flush() -> None:
         for op, parts in ((REMOVED, removed), (ADDED, added)):
@@ -127,8 +128,9 @@ def diff(a: Wording, b: Wording) -> tuple[tuple[str, str], ...]:
                 out.append((op, text))
             parts.clear()
 
-    for tag, i1, i2, j1, j2 in ops:
-        if tag == "equal":
+    for code in ops:
+        i1, i2, j1, j2 = code.src_start, code.src_end, code.dest_start, code.dest_end
+        if code.tag == "equal":
             flush()
             same = b.surface(j1, j2)
             if j2 == len(b.keys) and i2 < len(a.keys) and not same[-1].isspace():

@@ -36,6 +36,13 @@ def test_russian_inflected_forms_find_each_other(six):
     assert _marked(art2)[:3] == ["Организации", "Объединенных", "Наций"]
 
 
+def test_russian_prefix_keeps_short_i(six):
+    # й is a letter of its own in Russian: a prefix query keeps it, as the index does
+    hits = six.search("Содейств*", lang="ru", limit=50)
+    assert len(hits) == 12
+    assert all(m.lower().startswith("содейств") for h in hits for m in _marked(h))
+
+
 def test_russian_yo_is_e():
     assert tokens("ru", "Объединённых") == tokens("ru", "Объединенных")
     assert tokens("ru", "её") == tokens("ru", "ее") == []

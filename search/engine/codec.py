@@ -16,6 +16,7 @@ from __future__ import annotations
 import struct
 from bisect import bisect_left
 from io import RawIOBase
+from typing import Any
 
 from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
@@ -184,7 +185,7 @@ class ArrayPostingsWriter:
 
     def __init__(self, postfile) -> None:
         self._postfile = postfile
-        self._terminfo = None
+        self._terminfo: Any = None  # Whoosh's W3TermInfo of the term being written
         self._reset()
 
     def _reset(self) -> None:

@@ -62,7 +62,7 @@ def phrase_spans(
         held = stopped() if stopped is not None else ()
         starts = {st for st in starts if all(st + o in held for o in stops)}
     last = max(offsets)
-    return [(start, start + last) for start in sorted(starts)]
+    return [(start, start + last) for start in sorted(starts or ())]
 
 
 def _sloppy(positions: list[set[int]], offsets: list[int], slop: int) -> list[tuple[int, int]]:

@@ -125,6 +125,8 @@ def merge_postings(parts: list[tuple[bytes, int]]) -> bytes:
         return _moved(*parts[0])
     lists = [(_Part(data), base) for data, base in parts]
     total = sum(p.count for p, _ in lists)
+    ids: list[int] | np.ndarray
+    weights: list[float] | np.ndarray
     if total <= _SMALL_LIST:  # most merged terms: plain Python beats numpy's call costs
         ids = [i + base for p, base in lists for i in p.id_list()]
         width, idbytes = _small_gaps(ids)
@@ -252,7 +254,7 @@ def unpack_positions(value: bytes) -> list[int]:
     return _native(a).tolist()
 
 
-def _id_array(first: int, gaps: bytes, width: int, n: int) -> np.ndarray:
+def _id_array(first: int, gaps: _Bytes, width: int, n: int) -> np.ndarray:
     """``n`` document numbers from the first one and the bytes of the gaps after it."""
     ids = np.empty(n, dtype=np.int64)
     ids[0] = first
@@ -262,7 +264,7 @@ def _id_array(first: int, gaps: bytes, width: int, n: int) -> np.ndarray:
     return ids
 
 
-def _weight_array(kind: int, raw: bytes, count: int) -> np.ndarray:
+def _weight_array(kind: int, raw: _Bytes, count: int) -> np.ndarray:
     """``count`` weights from their bytes (see :func:`_weights`), as float64."""
     if kind == _ALL_ONE:
         return np.ones(count)
@@ -352,6 +354,7 @@ class _Reads:
 
 
 _BUFFERS = (bytes, bytearray, memoryview)
+_Bytes = bytes | bytearray | memoryview
 _NO_INDEXES = np.zeros(0, dtype=np.int64)
 #: Up to this many documents, :meth:`Postings.find` looks them up one by one.
 _FEW = 8
@@ -426,13 +429,14 @@ class Postings:
         pos = offset + 4 + _HEADER.size
         self.count = count
         self._first, self._width, self._gaps_at = first, width, pos
-        self._ids = None
+        self._ids: np.ndarray | None = None
         pos += width * (count - 1)
         self._weight_kind = kind
         self._weights_at = pos
-        self._weights = None
+        self._weights: np.ndarray | None = None
         pos += _weights_size(kind, count)
-        self._skips = self._skip_list = None
+        self._skips: np.ndarray | None = None
+        self._skip_list: list[int] | None = None
         self._blocks: dict[int, np.ndarray] = {}
         if nskips:
             self._skips = np.frombuffer(buf[pos : pos + 4 * nskips], dtype="<u4").astype(np.int64)
@@ -442,7 +446,7 @@ class Postings:
         self._ends_at = pos if valued == _ENDED else None
         # where the weights give the values' lengths (see encode_postings)
         self._sums_at = pos if valued == _IMPLIED and kind == _SMALL else None
-        self._constant = None
+        self._constant: int | None = None
         if valued == _IMPLIED:
             self._constant = 1 if kind == _ALL_ONE else None
             if kind == _CONSTANT:
@@ -472,12 +476,12 @@ class Postings:
         if self._ids is not None or self._skips is None or len(docs) * SKIP > self.count:
             return intersect(docs, self.ids)
         if len(docs) <= _FEW:
-            found = [
+            pairs = [
                 (j, i) for j, d in enumerate(docs.tolist()) if (i := self.index(d)) is not None
             ]
-            if not found:
+            if not pairs:
                 return _NO_INDEXES, _NO_INDEXES
-            at, postings = zip(*found, strict=True)
+            at, postings = zip(*pairs, strict=True)
             return np.array(at, dtype=np.int64), np.array(postings, dtype=np.int64)
         blocks = np.searchsorted(self._skips, docs, side="right") - 1
         wanted = np.unique(blocks[blocks >= 0])
@@ -506,6 +510,7 @@ class Postings:
         short = (SKIP - 1) * len(blocks) - len(raw) // width  # the list's last block
         gaps = np.frombuffer(raw + bytes(width * short), dtype=f"<u{width}")
         rows = np.empty((len(blocks), SKIP), dtype=np.int64)
+        assert self._skips is not None  # only a list with skips is read by blocks
         rows[:, 0] = self._skips[blocks]
         np.cumsum(gaps.reshape(len(blocks), SKIP - 1), axis=1, dtype=np.int64, out=rows[:, 1:])
         rows[:, 1:] += rows[:, :1]
@@ -520,6 +525,7 @@ class Postings:
         """The document numbers of skip block ``b`` (decoded once)."""
         ids = self._blocks.get(b)
         if ids is None:
+            assert self._skips is not None  # only a list with skips is read by blocks
             start = b * SKIP
             first = int(self._skips[b])
             ids = self._blocks[b] = self._decode(start, min(SKIP, self.count - start), first)
@@ -592,6 +598,7 @@ class Postings:
         block = i // SUMS
         base = 0
         if block:
+            assert self._sums_at is not None  # kept for small weights, the only kind left
             at = self._sums_at + 4 * (block - 1)
             base = _END.unpack(self._buf[at : at + 4])[0]
         weights = self._buf[self._weights_at + block * SUMS : self._weights_at + i + 1]

@@ -17,7 +17,7 @@ from whoosh.util.filelock import FileLock, try_for
 
 from .store import SchemaFor, StoredIndex
 
-__all__ = ["LockError", "acquire", "file_lock", "open_store"]
+__all__ = ["FileLock", "LockError", "acquire", "file_lock", "open_store"]
 
 
 def open_store(path: Path, schema_for: SchemaFor) -> StoredIndex | None:

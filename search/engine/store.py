@@ -34,6 +34,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
@@ -46,6 +47,10 @@ from whoosh.index import _CURRENT_TOC_VERSION, TOC, EmptyIndexError, FileIndex
 from ..analysis import CHAIN_VERSION, ChainSpec, describe
 from ..errors import IndexCorruptError, IndexFormatError
 from .codec import ArrayCodec
+
+if TYPE_CHECKING:
+    # what StoredIndex.searcher() gives, for the rest of unsearch to name
+    from whoosh.searching import Searcher as Searcher
 
 #: The version of the layout of unsearch's index files (postings, table of contents,
 #: commit record).  Bump it when a change makes earlier indexes unreadable or read
@@ -292,7 +297,9 @@ class StoredIndex(FileIndex):
         self._read_toc()
 
     @classmethod
-    def create(cls, folder: Path, chains: Mapping[str, ChainSpec], schema_for: SchemaFor):
+    def create(
+        cls, folder: Path, chains: Mapping[str, ChainSpec], schema_for: SchemaFor
+    ) -> StoredIndex:
         """A new, empty index in ``folder`` (made if needed) with ``chains``."""
         folder.mkdir(parents=True, exist_ok=True)
         storage = FileStorage(str(folder))

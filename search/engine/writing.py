@@ -19,6 +19,7 @@ import contextlib
 import heapq
 from itertools import groupby
 from operator import itemgetter
+from typing import Any
 
 from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
@@ -61,6 +62,13 @@ SMALL_SEGMENT = 20_000
 #: Rough memory of one posting and of one term in :class:`PostingBuffer`, in bytes.
 _POSTING_BYTES = 72
 _TERM_BYTES = 260
+
+#: A segment as Whoosh writes and commits it (Whoosh has no type information).
+Segment = Any
+
+#: A document :meth:`IndexWriter.prepare` analysed, for :meth:`IndexWriter.add_prepared`:
+#: its stored and per-document values, and the postings of each indexed field.
+Prepared = tuple[list[tuple[str, Any, object, int, object]], list[tuple[str, list[Any]]]]
 
 #: The values that unscored fields give for a value, remembered per value.
 _UNSCORED_CACHE = 50_000
@@ -114,7 +122,7 @@ class PostingBuffer:
             fieldwriter.start_field(fieldname, schema[fieldname])
             start_term, finish_term = fieldwriter.start_term, fieldwriter.finish_term
             # W3FieldWriter.add only hands each posting to the field's postings writer
-            post = getattr(fieldwriter, "_postwriter", None)
+            post: Any = getattr(fieldwriter, "_postwriter", None)
             add = post.add_posting if isinstance(fieldwriter, W3FieldWriter) else fieldwriter.add
             bulk = post.add_postings if isinstance(post, ArrayPostingsWriter) else None
             scored = lengths is not None and schema[fieldname].scorable
@@ -183,25 +191,25 @@ class IndexWriter(SegmentWriter):
         self._compound = kwargs.get("compound", True)
         self.pool = PostingBuffer()
         self.segment_bytes = int((segment_mb or SEGMENT_MB) * 2**20)
-        self.done: list = []  # segments written, not yet committed
+        self.done: list[Segment] = []  # segments written, not yet committed
         self._unscored: dict[tuple[str, object], list] = {}
         self._merging: _Merge | None = None
 
     # -- documents ---------------------------------------------------------------
 
-    def add_document(self, **fields_) -> None:
+    def add_document(self, **fields_: object) -> None:
         """Add one document, as Whoosh's writer does (no boosts, vectors or spelling)."""
         self.add_prepared(self.prepare(**fields_))
 
-    def prepare(self, **fields_) -> tuple[list, list]:
+    def prepare(self, **fields_: object) -> Prepared:
         """Analyse a document for :meth:`add_prepared`; nothing is written yet, so an
         error here leaves the segment as it was."""
         self._check_state()
         schema = self.schema
         names = sorted(fields_)
         self._check_fields(schema, names)
-        indexed = []
-        per_doc = []
+        indexed: list[tuple[str, list[Any]]] = []
+        per_doc: list[tuple[str, Any, object, int, object]] = []
         for name in names:
             value = fields_[name]
             if value is None:
@@ -219,7 +227,7 @@ class IndexWriter(SegmentWriter):
             per_doc.append((name, field, value if field.stored else None, length, column))
         return per_doc, indexed
 
-    def add_prepared(self, prepared: tuple[list, list]) -> None:
+    def add_prepared(self, prepared: Prepared) -> None:
         """Write a document :meth:`prepare` analysed."""
         per_doc, indexed = prepared
         pdw = self.perdocwriter
@@ -283,11 +291,11 @@ class IndexWriter(SegmentWriter):
         if lengths:
             lengths.close()
 
-    def add_segments(self, segments) -> None:
+    def add_segments(self, segments: list[Segment]) -> None:
         """Commit, with this writer's, segments written by writers in other processes."""
         self.done.extend(segments)
 
-    def finish(self) -> list:
+    def finish(self) -> list[Segment]:
         """Write the last segment and return every segment written, uncommitted."""
         self._check_state()
         if self._added:

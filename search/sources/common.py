@@ -31,7 +31,7 @@ def build_document(cleaned: Cleaned, path: Path, fmt: str) -> Document:
 def _meta_value(key: str, value: object) -> object:
     """A metadata value as :class:`~search.documents.Document` holds it."""
     if key == "session":
-        digits = isinstance(value, (int, str)) and str(value).isdigit()
-        return int(value) if digits else None  # type: ignore[arg-type]
+        digits = str(value) if isinstance(value, (int, str)) else ""
+        return int(digits) if digits.isdigit() else None
     text = str(value or "")
     return text.lower() if key == "lang" else text

@@ -474,7 +474,9 @@ def _api(shared: SharedIndex) -> APIRouter:
             return ix.document(symbol, lang=lang, also=twins), ix.citations(symbol, lang=lang)
 
         paragraphs, cited = shared.run(read)
-        result = DocumentResult(paragraphs[0].symbol, paragraphs, cited.cites, cited.cited_by)
+        result = DocumentResult(
+            paragraphs[0].symbol, paragraphs, list(cited.cites), list(cited.cited_by)
+        )
         return JSONResponse(dataclasses.asdict(result))
 
     @router.post("/similar", response_model=list[SimilarHit])
@@ -498,7 +500,9 @@ def _api(shared: SharedIndex) -> APIRouter:
         """:func:`api_similar` for each paragraph of a draft file (as ``unsearch similar
         --file --json``)."""
         data = await file.read()
-        options = dict(limit=limit, lang=lang, filter=filter, min_similarity=min_similarity)
+        options: dict[str, Any] = dict(
+            limit=limit, lang=lang, filter=filter, min_similarity=min_similarity
+        )
         options["also"] = _also(also)
         results = await run_in_threadpool(
             _similar_draft, shared, file.filename or "", data, **options
@@ -611,9 +615,10 @@ def _pages(shared: SharedIndex) -> APIRouter:
             "lang": _doc_lang(lang),
             "filter": _filter_terms(kind, session, year_from, year_to) or None,
         }
-        data = await file.read() if file is not None and file.filename else b""
+        data, name = b"", ""
+        if file is not None and file.filename:
+            data, name = await file.read(), file.filename
         if data:
-            name = file.filename or ""
             found = await run_in_threadpool(_similar_draft, shared, name, data, **options)
             results = [(f"{f.label}", f.text, _similar_view(f.hits)) for f in found]
         elif text.strip():
