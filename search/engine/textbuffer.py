@@ -280,7 +280,7 @@ class TextPostings:
 
 
 #: Rows (positions) of postings sorted at once when a field is written.
-_BLOCK_ROWS = 1 << 20
+_BLOCK_ROWS = 1 << 19
 
 
 class _Block:
