@@ -2,8 +2,11 @@
 
 Whoosh's writer pools a segment's postings, spilling sorted runs to disk and
 merging them back before it writes the posting lists.  :class:`IndexWriter`
-keeps the postings in memory grouped by term, and when they
-grow past :data:`SEGMENT_MB` it writes the segment and starts a new one; at commit
+keeps the postings in memory: a text field's as the codes of its tokens, made
+into posting lists with numpy when the segment is written
+(:mod:`search.engine.textbuffer`), other fields' grouped by term; when writing
+them would take more than :data:`SEGMENT_MB` it writes the segment and starts a
+new one; at commit
 every segment it wrote goes into the index's table of contents in one commit
 (with its record of checksums: :mod:`search.engine.store`), so
 a writer that fails or is killed leaves the last commit as it was (the files of
