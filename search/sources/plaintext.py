@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..documents import Document, decode_text, detect_language
-from ..paragraphs import FN_CLOSE, FN_OPEN, Cleaned, Paragraph, fn_call
+from ..paragraphs import FN_CLOSE, FN_OPEN, Cleaned, fn_call
 from . import charter
-from .common import build_document
+from .common import build_document, text_paragraphs
 
 #: How much of the start of a text is searched for the marks of a resolution.
 _SNIFF = 20000
@@ -459,16 +459,12 @@ _MARKER = re.compile(f"{FN_OPEN}[^{FN_CLOSE}]*{FN_CLOSE}")
 def plain_document(text: str, path: Path) -> Document:
     """Any text that is not a resolution: paragraphs ``P1``, ``P2`` … of kind ``text``."""
     bodies = plain_paragraphs(text)
-    paragraphs = tuple(
-        Paragraph(label=f"P{n}", kind="text", text=body, order=n - 1)
-        for n, body in enumerate(bodies, start=1)
-    )
     session, year = _speech_session(path)
     return Document(
         symbol="",
         lang="",
         title=_plain_title(bodies[0]) if bodies else "",
-        paragraphs=paragraphs,
+        paragraphs=text_paragraphs(bodies),
         source=str(path),
         format="text",
         session=session,
