@@ -439,10 +439,10 @@ class Index:
         ``.html``, ``.pdf``), as :class:`~search.similar.DraftParagraphHits`."""
         from .similar import similar_draft
 
-        results = similar_draft(self, path, limit, lang, filter, min_similarity)
-        if not also:
-            return results
-        return [replace(r, hits=tuple(self.with_twins(list(r.hits), also))) for r in results]
+        def find(text: str) -> HitList[SimilarHit]:
+            return self.similar(text, limit, lang, filter, min_similarity, also)
+
+        return similar_draft(self, path, lang, find)
 
     @overload
     def history(self, symbol: str, paragraph: None = None) -> list[SeriesEntry]: ...

@@ -12,6 +12,9 @@ from ..fields import METADATA
 from ..formats import NAMES
 from ..paragraphs import Cleaned, Paragraph, segment
 
+#: The names a UN masthead prints above a document's symbol, which are no text of it.
+MASTHEAD_NAMES = ("United Nations", "General Assembly", "Nations Unies", "Assemblée générale")
+
 
 def build_document(cleaned: Cleaned, path: Path, fmt: str) -> Document:
     """Segment ``cleaned`` and wrap its paragraphs and metadata in a :class:`Document`.

@@ -23,7 +23,7 @@ from pathlib import Path
 from ..documents import Document, decode_text, detect_language
 from ..paragraphs import FN_CLOSE, FN_OPEN, Cleaned, fn_call
 from . import charter
-from .common import build_document, text_paragraphs
+from .common import MASTHEAD_NAMES, build_document, text_paragraphs
 
 #: How much of the start of a text is searched for the marks of a resolution.
 _SNIFF = 20000
@@ -39,7 +39,7 @@ _COUNTER = re.compile(r"\s*\d{1,3}/\d{1,3}\s*")
 _JOB = re.compile(r"\s*\d{2}-\d{5}\**\s*(?:\([A-Z]\))?\s*(?:\d{6})?\s*")
 _BARCODE = re.compile(r"\s*\*\d{7,8}\*\s*")
 _RULE = re.compile(r"\s*_{5,}\s*")
-_MASTHEAD = {"United Nations", "General Assembly", "Nations Unies", "Assemblée générale"}
+_MASTHEAD = frozenset(MASTHEAD_NAMES)
 _FOOTNOTE_START = re.compile(r"\s*(\d{1,3}|\*{1,3})\s+(\S.*)")
 _DATE = re.compile(r"\d{1,2} [^\W\d_]+ \d{4}")
 _SESSION = re.compile(r"[^\W\d_][\w -]* session")
