@@ -70,13 +70,51 @@ def test_no_paragraph_of_a_preamble_is_paired_with_the_wrong_one(declarations):
             if a == b:
                 continue
             twins = align(_pairs(declarations[a]), _pairs(declarations[b]))
-            texts = dict(_pairs(declarations[a]))
             for label, found in twins.items():
-                if not label.startswith("PP") or len(texts[label]) < 30:
-                    continue  # two lines of a few words are told apart by length alone
+                if not label.startswith("PP"):
+                    continue
                 said = PREAMBLE[a][int(label[2:]) - 1]
                 wrong += [(a, b, label, t) for t in found if not said & PREAMBLE[b][int(t[2:]) - 1]]
     assert wrong == []
+
+
+def test_now_therefore_the_general_assembly_proclaims_in_each_language(six):
+    # "Now, therefore," (15 characters) and "The General Assembly" (20) fit the French
+    # "L’Assemblée générale" equally well by length: the cognates tell them apart
+    others = [lang for lang in LANGS if lang != "en"]
+    twins = {
+        label: six.paragraph("217 A (III)", label, lang="en", also=others).parallel
+        for label in ("PP8", "PP9", "PP10")
+    }
+    labels = {
+        label: {lang: t.paragraph for lang, t in found.items()} for label, found in twins.items()
+    }
+    assert labels == {
+        "PP8": {"ar": "", "es": "PP8", "fr": "", "ru": "", "zh": ""},
+        "PP9": {"ar": "PP7", "es": "PP9", "fr": "PP8", "ru": "PP8", "zh": ""},
+        "PP10": {"ar": "PP9", "es": "PP10", "fr": "PP9", "ru": "PP9", "zh": "PP8"},
+    }
+    assert {lang: t.text for lang, t in twins["PP9"].items() if t.text} == {
+        "ar": "فإن الجمعية العامة",
+        "es": "La Asamblea General,",
+        "fr": "L’Assemblée générale",
+        "ru": "Генеральная Ассамблея,",
+    }
+    assert twins["PP8"]["fr"].missing == (
+        "the French version of A/RES/217A(III) has no paragraph matching PP8"
+    )
+    assert twins["PP10"]["zh"].text.startswith("因此现在,大会,发布这一世界人权宣言")
+    back = six.paragraph("217 A (III)", "PP8", lang="fr", also=["en", "es"]).parallel
+    assert (back["en"].text, back["es"].text) == ("The General Assembly", "La Asamblea General,")
+
+
+def test_twins_are_the_same_read_from_either_side(declarations):
+    for a in LANGS:
+        for b in LANGS:
+            forth = align(_pairs(declarations[a]), _pairs(declarations[b]))
+            back = align(_pairs(declarations[b]), _pairs(declarations[a]))
+            pairs = {(x, y) for x, found in forth.items() for y in found}
+            assert pairs == {(x, y) for y, found in back.items() for x in found}, (a, b)
 
 
 def test_every_charter_article_has_its_twin_in_every_language(six):
