@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import click
 
-from . import kinds, languages
+from . import kinds, languages, symbols
 
 SNIPPET_CHARS = 320
 
@@ -468,12 +468,21 @@ def history(symbol, paragraph, as_json, index_dir) -> None:
         _dump_json(items)
         return
     if paragraph is None:
-        click.echo(click.style(items[0].title, bold=True))
+        # the series under the title of the resolution asked for; another title under
+        # its resolution, with what ties it to the series
+        from .history import title_key
+
+        wanted = symbols.normalize(symbol)
+        title = next((e.title for e in items if symbols.normalize(e.symbol) == wanted), "")
+        title = title or items[0].title
+        click.echo(click.style(title, bold=True))
         for e in items:
             click.echo(
                 f"{e.symbol:<14} {e.date:<10}  {e.paragraphs:>3} paragraphs: {e.unchanged} unchanged,"
                 f" {e.amended} amended, {e.new} new, {e.dropped} dropped"
             )
+            if title_key(e.title) != title_key(title):
+                click.echo(f"  {e.title}" + (f"  ({e.joined})" if e.joined else ""))
         return
     style = _diff_style()
     for i, v in enumerate(items):

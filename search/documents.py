@@ -43,6 +43,7 @@ class Document:
     distributed: str = ""
     meeting: str = ""
     agenda_item: str = ""
+    agenda_title: str = ""
     committee: str = ""
     report: str = ""
 

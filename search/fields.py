@@ -12,7 +12,7 @@ reads them back, all from this table.
 >>> [f.name for f in FIELDS if f.source == PARAGRAPH]
 ['paragraph', 'kind', 'text', 'order', 'parent', 'notes']
 >>> [f.attr for f in METADATA]
-['symbol', 'lang', 'title', 'adopted', 'session', 'distributed', 'meeting', 'agenda_item', 'committee', 'report']
+['symbol', 'lang', 'title', 'adopted', 'session', 'distributed', 'meeting', 'agenda_item', 'agenda_title', 'committee', 'report']
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ FIELDS: tuple[Field, ...] = (
     Field("distributed", DOCUMENT),
     Field("meeting", DOCUMENT),
     Field("agenda_item", DOCUMENT),
+    Field("agenda_title", DOCUMENT),
     Field("committee", DOCUMENT),
     Field("report", DOCUMENT),
     Field("parallel", DERIVED),  # the same paragraph in other languages, when asked for

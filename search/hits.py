@@ -40,6 +40,7 @@ class Passage:
     distributed: str = ""
     meeting: str = ""
     agenda_item: str = ""
+    agenda_title: str = ""
     committee: str = ""
     report: str = ""
     #: the paragraph in other languages, when asked for (``also``): its twins

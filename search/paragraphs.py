@@ -237,7 +237,7 @@ def _header_meta(header: str) -> dict[str, object]:
         re.IGNORECASE,
     ):
         meta["adopted"] = _iso_date(_DATE_RE.search(m.group()) or m)
-    item = r"\d{1,3}(?:\s*\([a-z]\)|,\s*[a-z]\b,?)?"
+    item = r"\d{1,3}(?:\s*\([a-z]{1,2}\)|,\s*[a-z]{1,2}\b,?)?"
     agenda = (
         rf"Agenda items?\s+({item}(?:(?:\s*,\s*|\s+and\s+){item})*)",
         rf"Points?\s+({item}(?:(?:\s*,\s*|\s+et\s+){item})*)\s*,?\s+de l['’]ordre du jour",
@@ -245,6 +245,8 @@ def _header_meta(header: str) -> dict[str, object]:
     for pattern in agenda:
         if m := re.search(pattern, flat, re.IGNORECASE):
             meta["agenda_item"] = _agenda(m.group(1))
+            if title := _agenda_title(flat[m.end() :]):
+                meta["agenda_title"] = title
             break
     if m := re.search(
         r"\[\s*(?:on the reports? of the|sur les? rapports? d(?:e la|u|es))\s+(.+?)\s*"
@@ -271,10 +273,27 @@ def _report(raw: str) -> str:
 
 
 def _agenda(raw: str) -> str:
-    """``97, b,`` → ``97 (b)``; ``13 and 117`` stays."""
-    text = re.sub(r"(\d+),\s*([a-z])\b,?", r"\1 (\2)", raw.strip())
-    text = re.sub(r"(\d+)\s*\(([a-z])\)", r"\1 (\2)", text)
+    """``97, b,`` → ``97 (b)``; ``99 (aa)`` and ``13 and 117`` stay."""
+    text = re.sub(r"(\d+),\s*([a-z]{1,2})\b,?", r"\1 (\2)", raw.strip())
+    text = re.sub(r"(\d+)\s*\(([a-z]{1,2})\)", r"\1 (\2)", text)
     return re.sub(r"\s+", " ", text).strip(" ,")
+
+
+def _agenda_title(after: str) -> str:
+    """The agenda item's title, printed after its number and before the line that
+    says the resolution was adopted (the French masthead gives the number alone).
+
+    >>> _agenda_title(" Operational activities for development: South-South "
+    ...     "cooperation for development Resolution adopted by the General Assembly on …")
+    'Operational activities for development: South-South cooperation for development'
+    >>> _agenda_title(" Résolution adoptée par l'Assemblée générale [sur le rapport …]")
+    ''
+    """
+    m = re.match(
+        r"\s*(.*?)\s*(?:Resolution adopted by|Résolution adoptée par|\[|$)", after, re.IGNORECASE
+    )
+    title = m.group(1) if m else ""
+    return title if len(title) <= 500 else ""
 
 
 def _roman(token: str) -> int | None:

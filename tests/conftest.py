@@ -116,6 +116,38 @@ def run_series(series_index):
     return invoke
 
 
+#: Resolutions tied to a series other than by their title, and unrelated ones that
+#: must stay apart (see tests/test_history.py): a renamed series (freedom of religion
+#: "or"/"and" belief), a series under one agenda item whose titles change (nuclear
+#: disarmament verification), titles that differ by their year (Working Capital
+#: Fund), two territories under one agenda item (Anguilla, Bermuda), two series that
+#: recall each other (youth/women, disarmament and non-proliferation), two
+#: graduations from the least developed country category, and two budget series of
+#: every year (questions, special subjects).
+KIN = [
+    RESOLUTIONS / "en-txt" / f"A_RES_{n}.txt"
+    for n in (
+        "78_212", "79_174", "80_202",
+        "78_239", "79_240", "80_53",
+        "78_256", "79_261", "80_246",
+        "78_87", "79_100", "80_91", "78_88", "79_101", "80_92",
+        "78_31", "79_57", "80_55",
+        "78_125", "79_230",
+        "78_252", "79_257", "78_253", "79_258",
+        "78_158", "79_212", "80_143", "78_314",
+    )
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def kin_ix(tmp_path_factory, corpus):
+    """An index of :data:`KIN`, built once for the test session."""
+    import search
+
+    with search.open_index(_built(tmp_path_factory, "kin", KIN)) as index:
+        yield index
+
+
 #: What the web app is tested on: :data:`SERIES`, the UDHR in six languages (twins),
 #: and a fixture whose text holds markup.
 WEB_SAMPLE = [*SERIES, CORPUS / "udhr", FIXTURES / "web" / "A_RES_99_1.txt"]
