@@ -39,6 +39,7 @@ _EXPORTS = {
     "QueryError": "errors",
     "SearchError": "errors",
     "ServeError": "errors",
+    "UnknownValueError": "errors",
     "ParagraphVersion": "history",
     "SeriesEntry": "history",
     "Hit": "hits",
@@ -78,6 +79,7 @@ __all__ = [
     "SeriesEntry",
     "ServeError",
     "SimilarHit",
+    "UnknownValueError",
     "check_index",
     "ingest",
     "iter_sources",
@@ -99,6 +101,7 @@ if TYPE_CHECKING:
         QueryError,
         SearchError,
         ServeError,
+        UnknownValueError,
     )
     from .history import ParagraphVersion, SeriesEntry
     from .hits import Hit, Passage

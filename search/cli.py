@@ -14,22 +14,59 @@ from collections.abc import Callable
 import click
 
 from . import kinds, languages, symbols
+from .errors import UnknownValueError
 
 SNIPPET_CHARS = 320
 
 
 class DefaultGroup(click.Group):
-    """A group whose first argument, when it names no command, is a query."""
+    """A group whose first argument, when it names no command, is a query (the
+    ``query`` command), and whose commands take their options before their name
+    too: ``unsearch --index DIR show A/RES/58/220`` is ``unsearch show A/RES/58/220
+    --index DIR``.  A command name is never read as query words."""
 
     default_command = "query"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "--version"):
+        values = self._option_values()
+        lead, i = [], 0
+        while i < len(args) and args[i].startswith("-") and args[i] != "--":
+            if args[i] in ("-h", "--help", "--version"):
+                return super().parse_args(ctx, [args[i]])
+            name, attached = args[i].partition("=")[0], "=" in args[i]
+            if name not in values and name[:2] in values and not name.startswith("--"):
+                name, attached = name[:2], True  # -n5
+            if name not in values:
+                break  # not an option of any command: the query command says so
+            n = 2 if values[name] and not attached else 1
+            lead += args[i : i + n]
+            i += n
+        rest = args[i:]
+        if rest and rest[0] in self.commands:
+            args = [rest[0], *lead, *rest[1:]]
+        elif args:
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
+    def _option_values(self) -> dict[str, bool]:
+        """Every option of every command, and whether it takes a value."""
+        return {
+            name: not (p.is_flag or p.count)
+            for command in self.commands.values()
+            for p in command.params
+            if isinstance(p, click.Option)
+            for name in (*p.opts, *p.secondary_opts)
+        }
 
-def _fail(exc: Exception) -> click.ClickException:
+
+def _fail(exc: Exception, filters: bool = True) -> click.ClickException:
+    """The one-line error (exit 1) for a library error; a usage error (exit 2) for
+    an unknown value of an option, or (with ``filters``) of a query's filter."""
+    if isinstance(exc, UnknownValueError) and (filters or exc.option):
+        ctx = click.get_current_context(silent=True)
+        if exc.option:
+            return click.BadParameter(str(exc), ctx=ctx, param_hint=f"'--{exc.option}'")
+        return click.UsageError(str(exc), ctx=ctx)
     hint = getattr(exc, "hint", "")
     return click.ClickException(f"{exc}{f' ({hint})' if hint else ''}")
 
@@ -93,27 +130,34 @@ def main() -> None:
 
     \b
     unsearch "coopération triangulaire"       search (the default command)
+    unsearch query ingest                     search for a word that names a command
     unsearch ingest ../shared/corpus/resolutions   build or update the index
     unsearch show A/RES/58/220 OP4            read a paragraph in its document
     unsearch serve                            the web page and JSON API on 127.0.0.1:8000
     unsearch check                            verify the index, file by file
 
+    A command's options go before or after its name: `unsearch --index DIR show
+    A/RES/58/220` and `unsearch show A/RES/58/220 --index DIR` are the same.
     Run `unsearch query --help` for the query syntax.
     """
 
 
-_QUERY_HELP = f"""Search the index.
+_QUERY_HELP = f"""Search the index (the default command: `unsearch WORDS` is
+    `unsearch query WORDS`).
 
     \b
     Syntax (operators in capitals only):
       coopération triangulaire     all words must match
       "Nations Unies"  "…"~2       exact phrase, optional slop
       sud OR nord   sud OU nord    either;  AND / ET: both (default)
-      NOT nord  SAUF nord  -nord   without
+      NOT nord  SAUF nord  -nord   without (alone: every paragraph but those)
+      NOT 58/220  -A/RES/58/220    without that document
       (a OR b) coopér*             grouping, prefix
-      symbol:58/220 session:58 year:2003 year:2020..2024
+      symbol:58/220 session:58 session:..79 year:2003 year:2020..2024 year:2020..
       lang:fr cites:57/263 kind:{kinds.choices("|")}
       58/220  A/RES/58/220         that document, or the paragraphs citing it
+
+    A query starting with - follows --: unsearch -- -A/RES/58/220
     """
 
 
@@ -405,7 +449,8 @@ def similar(
             else:
                 hits = ix.similar(text, **options)
     except SearchError as exc:
-        raise _fail(exc) from None
+        # an unknown value in --filter stays an error of the filter's text (exit 1)
+        raise _fail(exc, filters=False) from None
     if as_json:
         _dump_json(results if draft_file else hits)
         return

@@ -54,7 +54,35 @@ class IndexLockedError(SearchError):
 
 
 class QueryError(SearchError):
-    """A query cannot be understood."""
+    """A query cannot be understood.
+
+    ``position`` is the offset in the query (from 0) of the part that is wrong,
+    where one part is; unless the message quotes that part whole, it names the
+    place as a character counted from 1: ``year:2024..2020: the range is reversed;
+    write year:2020..2024 (character 13)``.
+    """
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        self.position = position
+        super().__init__(message)
+
+
+class UnknownValueError(QueryError):
+    """An option or a filter names a value that does not exist (``--lang xx``,
+    ``lang:xx``, ``kind:zz``); ``choices`` are the values it takes, and the message
+    lists them.  ``option`` is the parameter it came from (``"lang"``), or empty
+    when the value was written in the query itself."""
+
+    def __init__(
+        self,
+        message: str,
+        choices: tuple[str, ...],
+        position: int | None = None,
+        option: str = "",
+    ) -> None:
+        self.choices = choices
+        self.option = option
+        super().__init__(message, position)
 
 
 class NotFoundError(SearchError):

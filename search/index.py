@@ -34,10 +34,27 @@ from .engine.codec import text_field
 from .engine.scoring import BM25F, Lengths
 from .engine.storage import open_store
 from .engine.store import StoredIndex, damage, latest_generation
-from .errors import IndexNotFoundError, NotFoundError, QueryError, SearchError
+from .errors import (
+    IndexNotFoundError,
+    NotFoundError,
+    QueryError,
+    SearchError,
+    UnknownValueError,
+)
 from .hits import Hit, HitList, Passage, citation, find_matches, proximity
 from .pasted import holds, kind_weight, pasted
-from .query import Node, Phrase, Prefix, Word, compile_query, parse, positive_leaves
+from .query import (
+    Node,
+    Phrase,
+    Prefix,
+    Word,
+    compile_query,
+    filters,
+    parse,
+    positive_leaves,
+    quoted,
+    within_chain,
+)
 from .twins import Twin, align
 from .twins import missing as missing_twin
 
@@ -154,7 +171,7 @@ def _reading(method: _Method) -> _Method:
 def _passage(stored: Stored) -> Passage:
     values = passage_table.passage_values(stored)
     citing = citation(str(values["symbol"]), str(values["paragraph"]), str(values["lang"]))
-    return Passage(**values, citation=citing)  # type: ignore[arg-type]
+    return Passage(**values, citation=citing)  # type: ignore[arg-type]  # typed by the table
 
 
 @dataclass
@@ -182,6 +199,7 @@ class Index:
         self._searcher: Searcher | None = None
         self._lengths = Lengths()  # one read per segment, for both scorers
         self._chains_seen: tuple[Searcher, frozenset[str]] | None = None  # (searcher, chains)
+        self._langs_seen: tuple[Searcher, tuple[str, ...]] | None = None  # (searcher, codes)
         self._twins_seen: _TwinCache | None = None
 
     @property
@@ -229,6 +247,8 @@ class Index:
         With several languages of the same symbol and no ``lang``, all of them,
         language by language.  With ``also`` (language codes), each paragraph
         carries its twins in those languages (see :meth:`twins`)."""
+        if lang:
+            lang = self.language(lang, option="lang")
         found = [p for p, _ in self._in_order(symbols.normalize(symbol), lang)]
         if not found:
             raise NotFoundError(f"{symbol}: no such document in the index")
@@ -373,7 +393,11 @@ class Index:
             return self.with_twins(self.search(query, limit, lang, context, timeout), also)
         if limit < 1:
             raise QueryError("limit must be at least 1")
-        if symbols.looks_like_symbol(query):
+        if context < 0:
+            raise QueryError("context must be 0 or more")
+        if lang:
+            lang = self.language(lang, option="lang")
+        if isinstance(query, str) and symbols.looks_like_symbol(query):
             return self._symbol_hits(query, limit, lang, context)
         node = parse(query)
         s = self.searcher()  # first: the query is compiled for the chains it holds
@@ -401,9 +425,9 @@ class Index:
 
     def _rerank(
         self,
-        s: Any,
+        s: Searcher,
         top: list[tuple[float, int]],
-        leaves: list[Any],
+        leaves: Sequence[Word | Phrase | Prefix],
         limit: int,
         words: str | None,
         may_hold: set[int] | None,
@@ -482,6 +506,8 @@ class Index:
         carries its twins in those languages."""
         from .similar import find_similar
 
+        if lang:
+            lang = self.language(lang, option="lang")
         return self.with_twins(find_similar(self, text, limit, lang, filter, min_similarity), also)
 
     @_reading
@@ -497,6 +523,9 @@ class Index:
         """:meth:`similar` for each paragraph of a draft file (``.docx``, ``.md``, ``.txt``,
         ``.html``, ``.pdf``), as :class:`~search.similar.DraftParagraphHits`."""
         from .similar import similar_draft
+
+        if lang:
+            lang = self.language(lang, option="lang")
 
         def find(text: str) -> HitList[SimilarHit]:
             return self.similar(text, limit, lang, filter, min_similarity, also)
@@ -529,26 +558,50 @@ class Index:
     def _compile(self, node: Node, query: str, lang: str | None) -> wq.Query:
         """The Whoosh query for a parsed query: one variant per analysis chain that
         the index holds paragraphs of."""
+        for f in filters(node):
+            if f.field == "lang":
+                self.language(f.value, f.at)
         variants = []
         held = self._chains()
         for chain in CHAINS:
             if chain not in held:
                 continue  # its variant could match nothing
             q = compile_query(node, self.chains[chain])
-            if q is None:
-                continue
-            if isinstance(q, wq.Not):
-                q = wq.And([wq.Every(), q])
-            if not any(t.fieldname == f"text_{chain}" for t in q.all_tokens()):
-                # only prefixes and filters: keep each document to its own chain
-                q = wq.And([q, wq.Term("chain", chain)])
-            variants.append(q)
+            if q is not None:
+                variants.append(within_chain(q, chain))
         if not variants:
-            raise QueryError(f"nothing to search for in {query!r}: only stop words")
+            raise QueryError(f"nothing to search for in {quoted(query)}: only stop words")
         q = variants[0] if len(variants) == 1 else wq.Or(variants)
         if lang:
-            q = wq.And([q, wq.Term("lang", lang)])
+            q = wq.And([q, wq.Term("lang", self.language(lang, option="lang"))])
         return q
+
+    def languages(self) -> tuple[str, ...]:
+        """The language codes of the paragraphs the index holds, sorted."""
+        s = self.searcher()
+        if self._langs_seen is None or self._langs_seen[0] is not s:
+            found = tuple(sorted(t.decode("utf-8") for t in s.reader().lexicon("lang")))
+            self._langs_seen = (s, found)
+        return self._langs_seen[1]
+
+    def language(self, value: str, position: int | None = None, option: str = "") -> str:
+        """The language code ``value`` names (see :func:`search.languages.code`);
+        raise :class:`~search.errors.UnknownValueError` listing the valid ones (the
+        language table's and the index's) if it names none.  ``position`` is where
+        a ``lang:`` filter stands in a query; ``option`` the parameter it came from."""
+        found = languages.code(value)
+        held = self.languages()
+        valid = tuple(sorted({*languages.LANGUAGES, *held}))
+        if found in valid:
+            return found
+        listed = f"use one of {', '.join(valid)}"
+        if held and set(held) != set(valid):
+            listed += f"; this index holds {', '.join(held)}"
+        if position is None:
+            message = f"unknown language {value!r}; {listed}"
+        else:
+            message = f"lang:{value}: {listed}"
+        raise UnknownValueError(message, valid, position, option)
 
     def _chains(self) -> frozenset[str]:
         """The analysis chains of the paragraphs the searcher sees."""

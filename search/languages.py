@@ -279,6 +279,23 @@ def citation_words(lang: str) -> CitationWords:
     return known.citation if known is not None and known.citation else ENGLISH_CITATION
 
 
+def code(value: str) -> str:
+    """The language code ``value`` means: a code (any case), an English name, or a
+    longer code whose first two letters are one (``fra``); otherwise ``value`` in
+    lower case, which names no language of the table.
+
+    >>> code("FR"), code("French"), code("eng"), code("und"), code("xx")
+    ('fr', 'fr', 'en', 'und', 'xx')
+    """
+    v = value.strip().lower()
+    if v in LANGUAGES:
+        return v
+    named = next((la.code for la in LANGUAGES.values() if la.name.lower() == v), None)
+    if named is not None:
+        return named
+    return v[:2] if v[:2] in LANGUAGES else v
+
+
 def codes(sep: str = ", ") -> str:
     """The language codes, for help text and error messages."""
     return sep.join(LANGUAGES)

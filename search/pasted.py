@@ -62,9 +62,11 @@ def holds(text: str, chain: str | ChainSpec, words: str) -> bool:
     False
     """
     want = wording(words, chain).keys
+    if not want:  # words the chain reads as nothing ("' \u200d")
+        return False
     have = wording(text, chain).keys
     n = len(want)
-    first = want[0] if want else None
+    first = want[0]
     return any(have[i] == first and have[i : i + n] == want for i in range(len(have) - n + 1))
 
 

@@ -4,17 +4,24 @@ The syntax, in French or English::
 
     coopération triangulaire         every word must match
     "Nations Unies"  "the Secretary-General to submit"~2
-                                     exact phrase (optional slop)
+                                     exact phrase (optional slop, at most ~100)
     sud OR nord      sud OU nord     either
     sud AND nord     sud ET nord     both (the default)
-    NOT nord  SAUF nord  -nord       without
+    NOT nord  SAUF nord  -nord       without; alone, every paragraph but those
+    NOT 58/220  -A/RES/58/220        without that document (as NOT symbol:58/220)
     (sud OR nord) coopér*            grouping, prefix
     symbol:58/220 session:58 year:2003 year:2020..2024 lang:fr kind:op cites:57/263
+    year:2020..  session:..79        ranges open on one side
 
 Operators count only in capitals: lower-case "et", "ou", "or" are words.  A
-malformed query is parsed leniently (an unclosed quote runs to the end, unbalanced
-parentheses are closed or ignored, a dangling operator is dropped); a query with
-nothing left to search for raises :class:`~search.errors.QueryError`.
+malformed query is parsed leniently (an unclosed quote runs to the end,
+unbalanced parentheses are closed or ignored, a dangling operator is dropped).
+Every other input raises :class:`~search.errors.QueryError` naming what is wrong,
+and where (its ``position``): a query with nothing left to search for, a filter
+without a value or with a value that is no number or range, a reversed range, an
+unknown kind or language (:class:`~search.errors.UnknownValueError`, listing the
+valid ones), and the limits below (:data:`MAX_SLOP`, :data:`MAX_DEPTH`,
+:data:`MAX_PREFIXES`, :data:`MAX_QUERY_CHARS`).
 
 The query is compiled once per analysis chain (French, English, neutral), each on
 its own field, so a word that is a stop word in one language never becomes a
@@ -30,32 +37,36 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
+from dataclasses import field as dataclass_field
 from functools import lru_cache
 from itertools import pairwise
+from typing import NamedTuple
 
 from .engine.phrases import ExactPhrase  # first: Whoosh is imported by the engine
 
 # isort: split
 from whoosh import query as wq
 
-from . import kinds, symbols
+from . import kinds, languages, symbols
 from .analysis import (
     MAX_PAIR_GAP,
     STOP_MARK,
     WORD_MARK,
+    ChainSpec,
     char_tokens,
     common_stems,
     pair_term,
     word_form,
 )
-from .errors import QueryError
+from .errors import QueryError, UnknownValueError
 
 
+@dataclass(frozen=True, repr=False)
 class _Node:
     """Query syntax tree node; its repr is the call that builds it."""
 
     def __repr__(self) -> str:
-        args = (getattr(self, f.name) for f in fields(self))
+        args = (getattr(self, f.name) for f in fields(self) if f.repr)
         shown = ", ".join(repr(list(a) if isinstance(a, tuple) else a) for a in args)
         return f"{type(self).__name__}({shown})"
 
@@ -80,27 +91,40 @@ class Phrase(_Node):
 class Filter(_Node):
     field: str
     value: str
+    #: where the filter starts in the query (for error messages); not compared
+    at: int = dataclass_field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True, repr=False)
 class And(_Node):
-    items: tuple
+    items: tuple[Node, ...]
 
 
 @dataclass(frozen=True, repr=False)
 class Or(_Node):
-    items: tuple
+    items: tuple[Node, ...]
 
 
 @dataclass(frozen=True, repr=False)
 class Not(_Node):
-    item: object
+    item: Node
 
 
 Node = Word | Prefix | Phrase | Filter | And | Or | Not
 
 FILTERS = ("symbol", "session", "year", "lang", "kind", "cites")
 _OPS = {"AND": "AND", "ET": "AND", "OR": "OR", "OU": "OR", "NOT": "NOT", "SAUF": "NOT"}
+
+#: The longest query read, in characters (a pasted paragraph fits several times).
+MAX_QUERY_CHARS = 10_000
+#: The most extra words a phrase's ``~N`` allows.
+MAX_SLOP = 100
+#: How deep parentheses may nest.
+MAX_DEPTH = 100
+#: The most prefixes (``coopér*``) a query holds: each reads every word it begins.
+MAX_PREFIXES = 20
+#: Digits of a year (``year:2003``) and of a session (``session:58``), as stored.
+_WIDTH = {"year": 4, "session": 3}
 
 _LEX = re.compile(
     r"""
@@ -114,52 +138,123 @@ _LEX = re.compile(
     """,
     re.VERBOSE,
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _lex(text: str) -> list[tuple[str, object]]:
-    tokens: list[tuple[str, object]] = []
+class _Token(NamedTuple):
+    kind: str  # space lpar rpar phrase atom minus op term
+    value: str | Node  # the node of a phrase or a filter (atom), else the text
+    at: int  # where it starts in the query
+
+
+def _wrong(what: str, at: int, problem: str) -> QueryError:
+    """A :class:`QueryError` naming ``what`` (as written), what is wrong with it,
+    and where it stands: ``year:soon: expected … (character 13)``."""
+    shown = what if len(what) <= 40 else what[:39] + "…"
+    return QueryError(f"{shown}: {problem} (character {at + 1})", at)
+
+
+def _lex(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
     for m in _LEX.finditer(text):
-        kind = m.lastgroup
+        kind, at = m.lastgroup, m.start()
         if kind == "space":
             continue
         if kind == "phrase" or m.group("phrase"):
-            tokens.append(("phrase", Phrase(m.group("ptext"), int(m.group("slop") or 0))))
+            tokens.append(_Token("phrase", _phrase(m, at), at))
         elif m.group("filter"):
             name = m.group("fname").lower()
             value = m.group("fquoted") if m.group("fquoted") is not None else m.group("fvalue")
             if name in FILTERS:
-                tokens.append(("atom", Filter(name, value.strip())))
+                tokens.append(_Token("atom", _checked(Filter(name, value.strip(), at)), at))
             else:  # "word:word" that is no filter is two words, e.g. a time "10:30"
-                tokens.append(("term", m.group("filter")))
+                tokens.append(_Token("term", m.group("filter"), at))
         elif kind in ("lpar", "rpar", "minus"):
-            tokens.append((kind, m.group()))
+            tokens.append(_Token(kind, m.group(), at))
         else:
             word = m.group("term")
-            tokens.append(("op", _OPS[word]) if word in _OPS else ("term", word))
+            if word[:-1].lower() in FILTERS and word.endswith(":"):
+                raise _wrong(word[:-1], at, "needs a value")
+            tokens.append(
+                _Token("op", _OPS[word], at) if word in _OPS else _Token("term", word, at)
+            )
     return tokens
+
+
+def _phrase(m: re.Match, at: int) -> Phrase:
+    digits = m.group("slop") or "0"
+    if len(digits) > 4 or int(digits) > MAX_SLOP:
+        raise _wrong(m.group("phrase"), at, f"a phrase allows at most ~{MAX_SLOP} extra words")
+    return Phrase(m.group("ptext"), int(digits))
+
+
+def _checked(node: Filter) -> Filter:
+    """``node``, once its value is known to be well formed (a language is checked
+    against the index: see :meth:`search.index.Index.search`)."""
+    if not node.value:
+        raise _wrong(node.field, node.at, "needs a value")
+    if node.field == "kind" and kinds.lookup(node.value) is None:
+        # the filter names itself: its position is the error's, not its message's
+        raise UnknownValueError(
+            f"kind:{node.value}: use one of {kinds.choices()}", kinds.NAMES, node.at
+        )
+    if node.field in _WIDTH:
+        bounds(node)
+    return node
+
+
+def bounds(node: Filter) -> tuple[str, str]:
+    """The lowest and highest values, as stored (zero-padded), of a ``year:`` or
+    ``session:`` filter: a number, a range, or a range open on one side.
+
+    >>> bounds(Filter("year", "2020..2024")), bounds(Filter("session", "..79"))
+    (('2020', '2024'), ('000', '079'))
+    >>> bounds(Filter("year", "2003")), bounds(Filter("year", "2020.."))
+    (('2003', '2003'), ('2020', '9999'))
+    """
+    name, value, width = node.field, node.value, _WIDTH[node.field]
+    m = re.fullmatch(r"(\d{1,4})|(\d{1,4})?(?:\.\.|-)(\d{1,4})?", value)
+    if not m or not any(m.groups()):
+        example = "2020..2024, 2020.. or ..2024"
+        raise _wrong(f"{name}:{value}", node.at, f"expected a number or a range like {example}")
+    exact, low, high = m.groups()
+    low, high = (exact, exact) if exact else (low or "0", high or "9" * width)
+    if int(low) > int(high):
+        raise _wrong(
+            f"{name}:{value}", node.at, f"the range is reversed; write {name}:{high}..{low}"
+        )
+    return f"{int(low):0{width}d}", f"{int(high):0{width}d}"
 
 
 class _Parser:
     """Recursive descent over the lexed tokens; lenient by construction."""
 
-    def __init__(self, tokens: list[tuple[str, object]]) -> None:
+    def __init__(self, tokens: list[_Token]) -> None:
         self.tokens = tokens
         self.i = 0
+        self.depth = 0  # parentheses open
 
-    def peek(self) -> tuple[str, object] | None:
+    def peek(self) -> _Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
 
+    def at_op(self, op: str) -> bool:
+        tok = self.peek()
+        return tok is not None and tok.kind == "op" and tok.value == op
+
+    def at_not(self) -> bool:
+        tok = self.peek()
+        return self.at_op("NOT") or (tok is not None and tok.kind == "minus")
+
     def parse(self) -> Node | None:
-        node = self.or_expr()
+        parts = [self.or_expr()]
         while self.peek() is not None:  # a stray ")" : skip it and go on
             self.i += 1
-            more = self.or_expr()
-            node = _join(And, [node, more])
-        return node
+            parts.append(self.or_expr())
+        return _join(And, parts)
 
     def or_expr(self) -> Node | None:
         items = [self.and_expr()]
-        while self.peek() == ("op", "OR"):
+        while self.at_op("OR"):
             self.i += 1
             items.append(self.and_expr())
         return _join(Or, items)
@@ -168,33 +263,49 @@ class _Parser:
         items = []
         while True:
             tok = self.peek()
-            if tok is None or tok[0] == "rpar" or tok == ("op", "OR"):
+            if tok is None or tok.kind == "rpar" or self.at_op("OR"):
                 break
-            if tok == ("op", "AND"):
+            if self.at_op("AND"):
                 self.i += 1
                 continue
             items.append(self.unary())
         return _join(And, items)
 
     def unary(self) -> Node | None:
-        tok = self.peek()
-        if tok in (("op", "NOT"), ("minus", "-")):
+        negations = 0
+        while self.at_not():
             self.i += 1
-            item = self.unary()
-            return Not(item) if item is not None else None
-        return self.atom()
+            negations += 1
+        if not negations:
+            return self.atom()
+        tok = self.peek()
+        if tok is not None and negations % 2 and tok.kind == "term" and _symbol(tok):
+            # NOT before a symbol means that document, not its number as words
+            self.i += 1
+            return Not(Filter("symbol", str(tok.value), tok.at))
+        item = self.atom()
+        if item is None or not negations % 2:
+            return item
+        return Not(item)
 
     def atom(self) -> Node | None:
         if self.peek() is None:  # a dangling NOT at the end
             return None
-        kind, value = self.tokens[self.i]
+        kind, value, at = self.tokens[self.i]
         self.i += 1
         if kind == "lpar":
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError(
+                    f"parentheses nest more than {MAX_DEPTH} deep (character {at + 1})", at
+                )
             node = self.or_expr()
-            if self.peek() is not None and self.peek()[0] == "rpar":
+            self.depth -= 1
+            tok = self.peek()
+            if tok is not None and tok.kind == "rpar":
                 self.i += 1
             return node
-        if kind in ("phrase", "atom"):
+        if not isinstance(value, str):  # a phrase or a filter
             return value
         if kind == "term":
             text = str(value)
@@ -203,6 +314,10 @@ class _Parser:
             text = text.strip("*")
             return Word(text) if text else None
         return None  # a stray "-" or ")"
+
+
+def _symbol(tok: _Token) -> bool:
+    return symbols.looks_like_symbol(str(tok.value))
 
 
 def _join(cls: type, items: list) -> Node | None:
@@ -215,42 +330,83 @@ def _join(cls: type, items: list) -> Node | None:
 
 
 def parse(text: str) -> Node:
-    """Parse a query; raise :class:`QueryError` when nothing is left to search for.
+    """Parse a query; raise :class:`QueryError` when nothing is left to search for,
+    or when a part of it cannot be read: a filter's value (``year:soon``,
+    ``kind:zz``), a phrase's ``~N`` over :data:`MAX_SLOP`, parentheses nested over
+    :data:`MAX_DEPTH`, over :data:`MAX_PREFIXES` prefixes, a query over
+    :data:`MAX_QUERY_CHARS` characters, a lone surrogate (not text).
 
     Filters outside parentheses apply to the whole query: ``a OR b kind:op`` is
-    ``(a OR b) kind:op``.
+    ``(a OR b) kind:op``.  ``NOT`` or ``-`` before a symbol excludes that document:
+    ``-58/220`` is ``NOT symbol:58/220``.
+
+    >>> parse("development -A/RES/58/220")
+    And([Word('development'), Not(Filter('symbol', 'A/RES/58/220'))])
     """
-    tokens, filters, depth = [], [], 0
+    if not isinstance(text, str):
+        raise QueryError(f"a query is text, not {type(text).__name__}")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text):,} characters long: at most {MAX_QUERY_CHARS:,}")
+    odd = _SURROGATE.search(text)
+    if odd:
+        at = odd.start()
+        raise QueryError(f"character {at + 1} is not text (a lone UTF-16 surrogate)", at)
+    tokens: list[_Token] = []
+    outside: list[Node] = []  # the filters outside parentheses
+    depth = 0
     for tok in _lex(text):
-        depth += {"lpar": 1, "rpar": -1}.get(tok[0], 0)
-        negated = bool(tokens) and tokens[-1] in (("op", "NOT"), ("minus", "-"))
-        if depth <= 0 and tok[0] == "atom" and not negated:
-            filters.append(tok[1])
+        depth += {"lpar": 1, "rpar": -1}.get(tok.kind, 0)
+        last = tokens[-1] if tokens else None
+        negated = last is not None and (last.kind == "minus" or last[:2] == ("op", "NOT"))
+        if depth <= 0 and not isinstance(tok.value, str) and tok.kind == "atom" and not negated:
+            outside.append(tok.value)
         else:
             tokens.append(tok)
         depth = max(depth, 0)
-    node = _join(And, [_Parser(tokens).parse(), *filters])
+    node = _join(And, [_Parser(tokens).parse(), *outside])
     if node is None:
-        raise QueryError(f"nothing to search for in {text!r}")
+        raise QueryError(f"nothing to search for in {quoted(text)}")
+    prefixes = sum(isinstance(leaf, Prefix) for leaf in _leaves(node))
+    if prefixes > MAX_PREFIXES:
+        raise QueryError(f"the query holds {prefixes} prefixes (word*): at most {MAX_PREFIXES}")
     return node
+
+
+def _leaves(node: Node) -> list[Node]:
+    """The words, phrases, prefixes and filters of a query, negated or not."""
+    if isinstance(node, Not):
+        return _leaves(node.item)
+    if isinstance(node, (And, Or)):
+        return [leaf for item in node.items for leaf in _leaves(item)]
+    return [node]
+
+
+def quoted(text: str, n: int = 60) -> str:
+    """A query as a message quotes it: whole, or its first ``n`` characters."""
+    return repr(text if len(text) <= n else text[: n - 1] + "…")
+
+
+def filters(node: Node) -> list[Filter]:
+    """Every filter of a query, negated or not."""
+    return [leaf for leaf in _leaves(node) if isinstance(leaf, Filter)]
 
 
 # --- compilation to Whoosh -------------------------------------------------------
 
 
-def analyze(chain: str, text: str) -> list[tuple[str, int]]:
+def analyze(chain: str | ChainSpec, text: str) -> list[tuple[str, int]]:
     """Terms and positions of ``text`` under an analysis chain (stop words dropped,
     their positions kept)."""
     return list(_analyzed(chain, text))
 
 
 @lru_cache(maxsize=4096)
-def _analyzed(chain: str, text: str) -> tuple[tuple[str, int], ...]:
+def _analyzed(chain: str | ChainSpec, text: str) -> tuple[tuple[str, int], ...]:
     # a query's words are analysed again for every hit they highlight
     return tuple((t, pos) for t, pos, _, _ in char_tokens(chain)(text))
 
 
-def _text_query(field: str, chain: str, text: str, slop: int = 0) -> wq.Query | None:
+def _text_query(field: str, chain: str | ChainSpec, text: str, slop: int = 0) -> wq.Query | None:
     """A word, or a phrase.
 
     An exact phrase means its words in a row, with stop words (and only stop words)
@@ -291,33 +447,35 @@ def _text_query(field: str, chain: str, text: str, slop: int = 0) -> wq.Query | 
 
 
 def _filter_query(node: Filter) -> wq.Query:
-    name, value = node.field, node.value
-    if not value:
-        raise QueryError(f"{name}: needs a value")
+    name, value = node.field, _checked(node).value
     if name in ("symbol", "cites"):
         return wq.Term("symkey" if name == "symbol" else "cites", symbols.normalize(value))
     if name == "lang":
-        return wq.Term("lang", value.lower()[:2])
+        return wq.Term("lang", languages.code(value))
     if name == "kind":
-        kind = kinds.lookup(value)
-        if kind is None:
-            raise QueryError(f"kind:{value}: use one of {kinds.choices()}")
-        return wq.Term("kind", kind)
-    m = re.fullmatch(r"(\d{1,4})(?:\.\.|-)(\d{1,4})|(\d{1,4})", value)
-    if not m:
-        raise QueryError(f"{name}:{value}: expected a number or a range like 2020..2024")
-    width = 4 if name == "year" else 3  # stored zero-padded, so ranges sort as text
-    low, high = (m.group(3), m.group(3)) if m.group(3) else (m.group(1), m.group(2))
-    low, high = f"{int(low):0{width}d}", f"{int(high):0{width}d}"
+        return wq.Term("kind", kinds.lookup(value))
+    low, high = bounds(node)
     return wq.Term(name, low) if low == high else wq.TermRange(name, low, high)
 
 
-def compile_query(node: Node, chain: str) -> wq.Query | None:
+def compile_query(node: Node, chain: str | ChainSpec) -> wq.Query | None:
     """The Whoosh query for ``node`` on the text field of one analysis chain.
 
     Returns ``None`` where the node has nothing to match in that chain (a stop word):
-    it then constrains nothing.
+    it then constrains nothing.  A negation with nothing beside it is everything
+    but what it names: ``wq.AndNot(wq.Every(), …)``; the result holds no
+    ``wq.Not``, which the engine does not evaluate.
     """
+    q = _compiled(node, chain)
+    return _everything_but(q) if isinstance(q, wq.Not) else q
+
+
+def _everything_but(q: wq.Not) -> wq.Query:
+    return wq.AndNot(wq.Every(), q.query)
+
+
+def _compiled(node: Node, chain: str | ChainSpec) -> wq.Query | None:
+    """:func:`compile_query`, with a negation still a ``wq.Not`` for its ``And``."""
     field = f"text_{chain}"
     if isinstance(node, Word):
         return _text_query(field, chain, node.text)
@@ -328,25 +486,49 @@ def compile_query(node: Node, chain: str) -> wq.Query | None:
     if isinstance(node, Filter):
         return _filter_query(node)
     if isinstance(node, Not):
-        inner = compile_query(node.item, chain)
-        return wq.Not(inner) if inner is not None else None
-    parts = [compile_query(item, chain) for item in node.items]
+        inner = _compiled(node.item, chain)
+        if inner is None:
+            return None
+        return inner.query if isinstance(inner, wq.Not) else wq.Not(inner)
+    parts = [_compiled(item, chain) for item in node.items]
     parts = [p for p in parts if p is not None]
     if not parts:
         return None
     if isinstance(node, Or):
+        parts = [_everything_but(p) if isinstance(p, wq.Not) else p for p in parts]
         return parts[0] if len(parts) == 1 else wq.Or(parts)
     positive = [p for p in parts if not isinstance(p, wq.Not)]
     negative = [p.query for p in parts if isinstance(p, wq.Not)]
     if not positive:
-        positive = [wq.Every()]
+        # only negations: a wq.Not for an enclosing And, or everything but them
+        return wq.Not(negative[0] if len(negative) == 1 else wq.Or(negative))
     q = positive[0] if len(positive) == 1 else wq.And(positive)
     if negative:
         q = wq.AndNot(q, negative[0] if len(negative) == 1 else wq.Or(negative))
     return q
 
 
-def positive_leaves(node: Node) -> list[Node]:
+def within_chain(q: wq.Query, chain: str | ChainSpec) -> wq.Query:
+    """``q``, kept to the paragraphs of ``chain``: as it is where each document it
+    matches has a word in the chain's text field, otherwise with the ``chain``
+    term added (a negation or filters alone match paragraphs of every language;
+    so, as far as this test sees, does a prefix)."""
+    return q if _bound(q, f"text_{chain}") else wq.And([q, wq.Term("chain", str(chain))])
+
+
+def _bound(q: wq.Query, field: str) -> bool:
+    if isinstance(q, (wq.Term, ExactPhrase)):
+        return q.fieldname == field
+    if isinstance(q, wq.And):
+        return any(_bound(sub, field) for sub in q.subqueries)
+    if isinstance(q, wq.Or):
+        return all(_bound(sub, field) for sub in q.subqueries)
+    if isinstance(q, wq.AndNot):
+        return _bound(q.a, field)
+    return False
+
+
+def positive_leaves(node: Node) -> list[Word | Phrase | Prefix]:
     """The words, phrases and prefixes a hit is expected to show (for highlighting)."""
     if isinstance(node, (Word, Phrase, Prefix)):
         return [node]

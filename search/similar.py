@@ -28,7 +28,7 @@ from .documents import detect_language
 from .drafts import read_draft
 from .errors import QueryError
 from .hits import Hit, HitList
-from .query import Node, analyze, compile_query, parse, positive_leaves
+from .query import Node, analyze, compile_query, filters, parse, positive_leaves
 from .wording import Wording, diff, similarity, wording
 
 if TYPE_CHECKING:
@@ -86,6 +86,9 @@ def find_similar(
     if not draft:
         raise QueryError("the draft is empty: nothing to compare")
     restrict = _filters(filter)
+    for f in filters(restrict) if restrict is not None else ():
+        if f.field == "lang":
+            ix.language(f.value, f.at)
     s = ix.searcher()
     chains = _chains(ix, draft, lang)
     variants = []

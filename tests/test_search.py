@@ -426,7 +426,7 @@ def test_search_out_of_time_returns_partial_hits(ix):
 
 
 def test_search_out_of_time_with_whoosh_matchers_returns_partial_hits(ix):
-    # a query of negations only runs on Whoosh's matchers
+    # a query of negations only: every paragraph but those, each scoring alike
     assert len(ix.search("NOT development", limit=1_000)) > 256  # enough to hit the check
     hits = ix.search("NOT development", limit=5, timeout=1e-9)
     assert hits.partial

@@ -3,8 +3,9 @@
 Each term's postings are read as numpy arrays (see :mod:`search.engine.postings`),
 scored with Whoosh's BM25F formula for all documents at once (Whoosh's matchers
 score one posting at a time in Python), and combined by the query's
-structure: ``And`` intersects, ``Or`` unites and adds, ``AndNot`` subtracts, a
-prefix or a range unites its terms.  An exact phrase first becomes the
+structure: ``And`` intersects, ``Or`` unites and adds, ``AndNot`` subtracts (from
+``Every`` live document, for a query of negations only), a prefix or a range
+unites its terms.  An exact phrase first becomes the
 intersection of its words, ranked like Whoosh ranks it (by its words' scores);
 its positions are then checked lazily, best candidates first and a batch at a
 time, only until enough hits are found.  The hits are those Whoosh's own
@@ -78,6 +79,9 @@ class _Matches:
         return self._scores[idx] if self._scores is not None else self._lazy(idx)
 
     def take(self, keep: np.ndarray) -> _Matches:
+        """The matches at ``keep`` (indexes into ``docs``, or a mask over them)."""
+        if keep.dtype == bool:
+            keep = np.flatnonzero(keep)
         if self._scores is not None:
             return _Matches(self.docs[keep], self._scores[keep], self.checks)
         return _Matches(
@@ -253,7 +257,7 @@ class _Segment:
         if isinstance(q, wq.Or):
             return self.union([self.run(sub) for sub in q.subqueries])
         if isinstance(q, wq.AndNot):
-            positive, negative = self.run(q.a), self.run(q.b).settled()
+            positive, negative = self.run(q.a, within), self.run(q.b).settled()
             return positive.take(~np.isin(positive.docs, negative.docs, assume_unique=True))
         if isinstance(q, (wq.Prefix, wq.TermRange)):
             texts = [t for t in q._btexts(self.reader) if t]
@@ -262,6 +266,8 @@ class _Segment:
             return self.union([self.term(fieldname, field_.from_bytes(t)) for t in texts])
         if q is wq.NullQuery:
             return _NONE
+        if isinstance(q, wq.Every) and q.fieldname is None:
+            return self.every(within)
         raise Unsupported(type(q).__name__)
 
     # -- terms ------------------------------------------------------------------
@@ -281,9 +287,21 @@ class _Segment:
         """Indexes of the postings of documents not deleted (None: all are live)."""
         if not self.reader.has_deletions():
             return None
+        return np.flatnonzero(~np.isin(postings.ids, self._deleted_docs()))
+
+    def _deleted_docs(self) -> np.ndarray:
         if self._deleted is None:
             self._deleted = np.fromiter(sorted(self.reader.deleted_docs_set), dtype=np.int64)
-        return np.flatnonzero(~np.isin(postings.ids, self._deleted))
+        return self._deleted
+
+    def every(self, within: np.ndarray | None = None) -> _Matches:
+        """Every live document (those of ``within``, if given), each scoring 1.0 as
+        Whoosh's ``Every`` scores them: what a query of negations only starts from."""
+        if within is None:
+            within = np.arange(self.reader.doc_count_all(), dtype=np.int64)
+            if self.reader.has_deletions():
+                within = within[~np.isin(within, self._deleted_docs())]
+        return _Matches(within, np.ones(len(within)))
 
     def _entry(self, fieldname: str, text: str) -> tuple[int, int | None] | None:
         """The term's document frequency and postings offset in this segment, or

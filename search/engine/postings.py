@@ -485,6 +485,8 @@ class Postings:
             return np.array(at, dtype=np.int64), np.array(postings, dtype=np.int64)
         blocks = np.searchsorted(self._skips, docs, side="right") - 1
         wanted = np.unique(blocks[blocks >= 0])
+        if not len(wanted):  # every document before the first posting
+            return _NO_INDEXES, _NO_INDEXES
         # the blocks' ids, row after row: one sorted array, searched once
         rows = self._rows(wanted.tolist()).ravel()
         pos = np.searchsorted(rows, docs)

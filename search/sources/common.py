@@ -29,7 +29,7 @@ def build_document(cleaned: Cleaned, path: Path, fmt: str) -> Document:
         paragraphs=tuple(paragraphs),
         source=str(path),
         format=fmt,
-        **{f.attr: _meta_value(f.attr, meta.get(f.attr)) for f in METADATA},  # type: ignore[arg-type]
+        **{f.attr: _meta_value(f.attr, meta.get(f.attr)) for f in METADATA},  # type: ignore[arg-type]  # typed by the table
     )
 
 

@@ -339,11 +339,11 @@ def _find_call(text: str, number: str, pos: int) -> tuple[int, int] | None:
         if not head or head[-1] in " \n" or re.match(r"[^\W_]|/|[.,-]\d", rest):
             continue
         lead = head[-1]
-        run = re.search(r"\S*$", head).group().lower()  # type: ignore[union-attr]
+        run = re.search(r"\S*$", head).group().lower()  # type: ignore[union-attr]  # always matches
         year = re.search(r"(?<![\d/.,])(?:19|20)\d\d\.?$", run)
         word = re.search(r"[^\W\d_]+$", head)
         spaces = m.group(1)
-        after = re.match(r" *", rest).group()  # type: ignore[union-attr]
+        after = re.match(r" *", rest).group()  # type: ignore[union-attr]  # always matches
         following = rest[len(after) :]
         next_word = following.split(None, 1)[0].lower().strip(",;:") if following.strip() else ""
         if not spaces:
