@@ -3,9 +3,13 @@ SQLite FTS5 and tantivy.
 
 Ingests ``resolutions/{fr,en-md,en-txt}`` and ``udhr`` into a fresh index, times
 the query classes of the benchmark list on a warm searcher and as a cold
-``unsearch QUERY`` process, and writes the tables to ``benchmarks/RESULTS.md``.
+``unsearch QUERY`` process, and writes the tables to ``benchmarks/RESULTS.md``,
+with the ingest set beside the project's reader plus tantivy indexing the same
+paragraphs (wall-clock and CPU time, peak anonymous memory).  ``--ingest-only``
+measures that comparison alone and prints it.
 
     .venv/bin/python benchmarks/bench_resolutions.py [--corpus DIR] [--baselines whoosh,fts5]
+    .venv/bin/python benchmarks/bench_resolutions.py --ingest-only [--procs 2]
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from harness import CORPUS, WORK, common_options, q, run_benchmark
+from harness import CORPUS, WORK, common_options, compare_ingest, q, run_benchmark
 
 QUERIES = [
     q("phrase 2 words", '"Nations Unies"'),
@@ -39,12 +43,28 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="the shared corpus folder")
     common_options(parser, repeats=10)
+    parser.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="only the ingest beside the reader + tantivy (no queries, RESULTS.md untouched)",
+    )
     args = parser.parse_args(argv)
     paths = [args.corpus / "resolutions" / sub for sub in ("fr", "en-md", "en-txt")]
     paths.append(args.corpus / "udhr")
     missing = [str(p) for p in paths if not p.is_dir()]
     if missing:
         parser.error(f"corpus folders not found: {', '.join(missing)}")
+    command = shlex.join(["python", "benchmarks/bench_resolutions.py", *sys.argv[1:]])
+    if args.ingest_only:
+        compare_ingest(
+            "resolutions",
+            "Resolutions (fr, en-md, en-txt) + UDHR",
+            paths,
+            work=args.work or WORK / "resolutions-ingest",
+            procs=args.procs,
+            command=command,
+        )
+        return
     run_benchmark(
         "resolutions",
         "Resolutions (fr, en-md, en-txt) + UDHR",
@@ -59,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
         reuse=args.reuse,
         reuse_baselines=args.reuse or args.reuse_baselines,
         notes=[],
-        command=shlex.join(["python", "benchmarks/bench_resolutions.py", *sys.argv[1:]]),
+        command=command,
     )
 
 

@@ -96,6 +96,14 @@ def q(cls: str, text: str) -> Query:
 # --- measuring helpers -------------------------------------------------------------
 
 
+def cpu_seconds() -> float:
+    """CPU time (user and system) of this process, its threads and its waited-for
+    children: what a busy machine inflates less than the wall-clock time."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process and of its waited-for children, in MB."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -224,10 +232,11 @@ def worker_ingest(paths: list[str], index_dir: str, procs: int) -> dict:
         kwargs["procs"] = procs
     elif procs != 1:
         note = "search.ingest takes no procs argument: ingested in one process"
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
     with AnonymousMemory() as anon:
         report = search.ingest(paths, index_dir, **kwargs)
     seconds = time.perf_counter() - t0
+    cpu = cpu_seconds() - cpu0
     from whoosh.index import open_dir
 
     return {
@@ -238,6 +247,7 @@ def worker_ingest(paths: list[str], index_dir: str, procs: int) -> dict:
         "duplicates": report.duplicates,
         "failures": [str(f) for f in report.failures],
         "seconds": seconds,
+        "cpu_s": cpu,
         "size_mb": dir_size_mb(Path(index_dir)),
         "rss_mb": peak_rss_mb(),
         "note": note,
@@ -262,17 +272,19 @@ def worker_extract(paths: list[str], out: str) -> dict:
     from search.documents import FORMAT_RANK, iter_sources, read_document
     from search.errors import DocumentError
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
     best: dict[str, tuple[int, object]] = {}
-    for path in iter_sources(paths):
-        try:
-            doc = read_document(path)
-        except DocumentError:
-            continue
-        rank = FORMAT_RANK.get(doc.format, len(FORMAT_RANK))
-        if doc.key not in best or rank < best[doc.key][0]:
-            best[doc.key] = (rank, doc)
+    with AnonymousMemory() as anon:
+        for path in iter_sources(paths):
+            try:
+                doc = read_document(path)
+            except DocumentError:
+                continue
+            rank = FORMAT_RANK.get(doc.format, len(FORMAT_RANK))
+            if doc.key not in best or rank < best[doc.key][0]:
+                best[doc.key] = (rank, doc)
     seconds = time.perf_counter() - t0
+    cpu = cpu_seconds() - cpu0
     count = 0
     with open(out, "w", encoding="utf-8") as f:
         for _, doc in best.values():
@@ -285,7 +297,13 @@ def worker_extract(paths: list[str], out: str) -> dict:
                 }
                 f.write(json.dumps(row, ensure_ascii=False) + "\n")
                 count += 1
-    return {"documents": len(best), "paragraphs": count, "read_s": seconds}
+    return {
+        "documents": len(best),
+        "paragraphs": count,
+        "read_s": seconds,
+        "read_cpu_s": cpu,
+        "anon_mb": anon.peak_mb,
+    }
 
 
 def _paragraphs(jsonl: str) -> Iterator[dict]:
@@ -459,9 +477,12 @@ def worker_baseline(
     impl = BASELINES[engine](Path(work))
     out: dict[str, object] = {}
     if build:
-        t0 = time.perf_counter()
-        impl.build(_paragraphs(jsonl))
+        t0, cpu0 = time.perf_counter(), cpu_seconds()
+        with AnonymousMemory() as anon:
+            impl.build(_paragraphs(jsonl))
         out["seconds"] = time.perf_counter() - t0
+        out["cpu_s"] = cpu_seconds() - cpu0
+        out["anon_mb"] = anon.peak_mb
         out["size_mb"] = dir_size_mb(impl.path)
         out["rss_mb"] = peak_rss_mb()
     impl.open()
@@ -597,6 +618,120 @@ def run_benchmark(
     return report
 
 
+def _num(value: object, fmt: str = ".1f") -> str:
+    return format(value, fmt) if isinstance(value, (int, float)) else "–"
+
+
+def ingest_comparison(ingest: dict, extract: dict | None, base: dict[str, dict]) -> list[str]:
+    """Markdown lines setting ``unsearch ingest`` beside the project's own reader
+    (``read_document`` over the same files) plus tantivy indexing the paragraphs it
+    gives, measured in the same run; empty without both."""
+    tantivy = base.get("tantivy", {})
+    if not extract or not tantivy.get("seconds"):
+        return []
+    n = ingest["paragraphs"]
+    wall = extract["read_s"] + tantivy["seconds"]
+    cpus = (extract.get("read_cpu_s"), tantivy.get("cpu_s"))
+    cpu = cpus[0] + cpus[1] if None not in cpus else None
+    anons = (extract.get("anon_mb"), tantivy.get("anon_mb"))
+    anon = max(anons) if None not in anons else None
+    rows = [
+        (
+            "`unsearch ingest` (`search.ingest`)",
+            ingest["seconds"],
+            ingest.get("cpu_s"),
+            n,
+            ingest.get("anon_mb"),
+        ),
+        (
+            "reader: `read_document` over the same files",
+            extract["read_s"],
+            cpus[0],
+            extract["paragraphs"],
+            anons[0],
+        ),
+        (
+            "tantivy indexing the paragraphs read",
+            tantivy["seconds"],
+            cpus[1],
+            extract["paragraphs"],
+            anons[1],
+        ),
+        ("reader + tantivy", wall, cpu, extract["paragraphs"], anon),
+    ]
+    lines = [
+        "",
+        "### Ingest against reader + tantivy",
+        "",
+        "| | wall s | CPU s | paragraphs/s | peak anonymous MB |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, secs, cpu_s, count, mb in rows:
+        lines.append(
+            f"| {label} | {secs:.1f} | {_num(cpu_s)} | {count / secs:,.0f} | {_num(mb, '.0f')} |"
+        )
+    ratio = f"**{ingest['seconds'] / wall:.2f}×** wall-clock"
+    if ingest.get("cpu_s") and cpu:
+        ratio += f", {ingest['cpu_s'] / cpu:.2f}× CPU time"
+    lines += [
+        "",
+        f"`unsearch ingest` / (reader + tantivy): {ratio} (target: within 2×). CPU time "
+        "counts every process and thread (a busy machine inflates it less than the "
+        "wall-clock time); the peak anonymous memory (`RssAnon`, sampled every 0.1 s) "
+        "is that of all of unsearch's ingest processes together, and for reader + "
+        "tantivy the larger of the two.",
+    ]
+    return lines
+
+
+def compare_ingest(
+    name: str, title: str, paths: list[Path], *, work: Path, procs: int, command: str
+) -> str:
+    """Only the ingest, side by side in one run: ``search.ingest`` of ``paths``, the
+    reader over the same files and tantivy indexing what it read; no queries.
+    Prints the lines (:func:`ingest_comparison`) and returns them; RESULTS.md is
+    left as it is."""
+    missing = baseline_missing("tantivy")
+    if missing:
+        raise SystemExit(f"tantivy is needed: {missing}")
+    load_start = os.getloadavg()[0]
+    work.mkdir(parents=True, exist_ok=True)
+    str_paths = [str(p) for p in paths]
+    log(f"[{name}] unsearch ingest of {len(paths)} folders …")
+    ingest = run_worker("ingest", "--index", str(work / "index"), "--procs", str(procs), *str_paths)
+    log(f"[{name}] reading paragraphs for tantivy …")
+    jsonl = work / "paragraphs.jsonl"
+    extract = run_worker("extract", "--out", str(jsonl), *str_paths)
+    log(f"[{name}] tantivy build …")
+    tantivy = run_worker(
+        "baseline",
+        "tantivy",
+        "--jsonl",
+        str(jsonl),
+        "--work",
+        str(work),
+        "--repeats",
+        "0",
+        "--queries",
+        "[]",
+        "--build",
+    )
+    load = (load_start, os.getloadavg()[0])
+    lines = [
+        f"## {title}: ingest",
+        "",
+        f"- command: `{command}`",
+        f"- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; cores: {os.cpu_count()}; "
+        f"load average {load[0]:.1f} at the start, {load[1]:.1f} at the end",
+        f"- {ingest['paragraphs']:,} paragraphs from {ingest['documents']:,} documents; "
+        f"unsearch in {procs} process(es), {ingest['segments']} segment(s)",
+        *ingest_comparison(ingest, extract, {"tantivy": tantivy}),
+    ]
+    report = "\n".join(lines) + "\n"
+    print(report)
+    return report
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -670,6 +805,7 @@ def format_report(
                 f"Ingest speed vs stock Whoosh (both incl. reading): **{ratio:.2f}×** "
                 "(target ≥ 2×)."
             )
+    lines += ingest_comparison(ingest, extract, base)
     lines += ["", "### Warm queries (ms)", ""]
     head = "| class | query | hits | p50 | p95 | max |"
     rule = "|---|---|---:|---:|---:|---:|"

@@ -775,13 +775,23 @@ class IndexTerms:
 
     def __init__(self, chain: Analyzer) -> None:
         tokenizer, *filters, last = chain.items
+        #: ``text -> [raw token]``, one per position, where the tokenizer is a plain
+        #: regular expression (None: CJK bigrams, several tokens at a position)
+        self.findall = None
         if isinstance(tokenizer, CJKBigramTokenizer):
             self._raw = lambda text: ((t, pos) for t, pos, _, _ in tokenizer.spans(text, True))
         else:
-            findall = tokenizer.expression.findall
+            findall = self.findall = tokenizer.expression.findall
             self._raw = lambda text: ((raw, pos) for pos, raw in enumerate(findall(text)))
         self._memo = _Memo(filters, ("text", "word", "pos"))
         self._terms = last.terms
+        #: the stems whose pairs the chain indexes
+        self.common: frozenset[str] = last.common
+
+    def token(self, raw: str) -> tuple:
+        """What the chain's per-token filters make of the raw token ``raw``: its
+        ``(stem, word, shift)`` triples (none for a stop word)."""
+        return self._memo(raw)
 
     def __call__(self, text: str):
         memo = self._memo

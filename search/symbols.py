@@ -89,14 +89,17 @@ def cited(text: str) -> list[str]:
     ['S/RES/1325(2000)', 'S/RES/2250(2015)']
     """
     found: dict[str, int] = {}
-    for m in FULL_RE.finditer(text):
+    slash, bracket = "/" in text, "(" in text
+    if not (slash or bracket):  # every symbol has one or the other: most paragraphs
+        return []
+    for m in FULL_RE.finditer(text) if slash else ():
         found.setdefault(normalize(m.group()), m.start())
     for m in SHORT_RE.finditer(text):
         # "57/263" is a resolution number; a date-like "2/3" in a table is not.
         before = text[max(0, m.start() - 40) : m.start()]
         if "/" in m.group() or _RESOLUTION_WORD.search(before):
             found.setdefault(normalize(m.group()), m.start())
-    for m in _COUNCIL_RE.finditer(text):
+    for m in _COUNCIL_RE.finditer(text) if bracket else ():
         if _RESOLUTION_WORD.search(text[max(0, m.start() - 80) : m.start()]):
             found.setdefault(f"S/RES/{m.group(1)}({m.group(2)})", m.start())
     return sorted(found, key=found.__getitem__)

@@ -139,10 +139,12 @@ class TermTable:
 
 def length_bytes(reader, fieldname: str) -> bytes | None:
     """A segment's paragraph lengths in the field, one byte per document (Whoosh's
-    ``length_to_byte``), or None where the segment keeps none."""
+    ``length_to_byte``), or None where the segment keeps none.  ``reader``: a
+    segment's reader or its per-document reader."""
     # whoosh-reloaded 2.7 W3 codec: a NumericColumn("B") of length bytes per document
+    perdoc = getattr(reader, "_perdoc", reader)
     try:
-        column = reader._perdoc._cached_reader(f"_{fieldname}_len", whoosh3.LENGTHS_COLUMN)
+        column = perdoc._cached_reader(f"_{fieldname}_len", whoosh3.LENGTHS_COLUMN)
         return column._dbfile.get(column._basepos, column._count)
     except (AttributeError, OSError):
         return None
@@ -270,6 +272,25 @@ def merge_terminfo(entries: list[tuple[bytes, int]], offset: int, length: int) -
     maxweight = max(row[5] for row, _ in rows)
     minid = rows[0][0][6] + rows[0][1]
     maxid = rows[-1][0][7] + rows[-1][1]
+    row = (weight, frequency, minlength, maxlength, maxweight, minid, maxid)
+    return terminfo(*row, offset, length)
+
+
+def terminfo(
+    weight: float,
+    frequency: int,
+    minlength: int,
+    maxlength: int,
+    maxweight: float,
+    minid: int,
+    maxid: int,
+    offset: int,
+    length: int,
+) -> bytes:
+    """A W3 term dictionary entry, as :class:`whoosh.codec.whoosh3.W3TermInfo` writes
+    it: the term's total weight, document frequency, the length bytes of its
+    shortest and longest document, its greatest weight, first and last document,
+    and where its postings are."""
     row = (0, weight, frequency, minlength, maxlength, maxweight, minid, maxid)
     return _TERMINFO.pack(*row) + _OFFSET.pack(offset) + _EXTENT_LENGTH.pack(length)
 
@@ -357,13 +378,13 @@ class TextPositions(formats.Positions):
         poses = None if kwargs.keys() - {"mode"} else index_positions(analyzer, value)
         if poses is None:
             return (
-                (term, 0 if _extra(term) else freq, weight, encoded)
+                (term, 0 if extra_term(term) else freq, weight, encoded)
                 for term, freq, weight, encoded in super().word_values(value, analyzer, **kwargs)
             )
         # the chain's fast path: the same terms and positions
         fb = self.field_boost
         return [
-            (w, 0 if _extra(w) else len(p), float(len(p)) * fb, pack_positions(p))
+            (w, 0 if extra_term(w) else len(p), float(len(p)) * fb, pack_positions(p))
             for w, p in poses.items()
         ]
 
@@ -388,7 +409,9 @@ def text_field(analyzer) -> fields.TEXT:
 _MARKS = (WORD_MARK, STOP_MARK)
 
 
-def _extra(term: str) -> bool:
+def extra_term(term: str) -> bool:
+    """Whether ``term`` is a word as written, a stop mark or a pair: an index term
+    that is not one of a paragraph's words (a paragraph's length counts words only)."""
     return term[0] in _MARKS or PAIR_MARK in term
 
 

@@ -108,6 +108,85 @@ def _assemble(head: tuple, *parts: bytes) -> bytes:
     return b"".join([MAGIC, _HEADER.pack(*head), *parts])
 
 
+def encode_position_lists(starts, docs, freqs, positions) -> list[bytes]:
+    """The posting lists of several terms at once, each the bytes :func:`encode_postings`
+    gives for it where every value is a posting's positions (:func:`pack_positions`).
+
+    Term ``t`` has postings ``starts[t]`` to ``starts[t + 1]`` of ``docs`` (ascending
+    document numbers) and ``freqs`` (their numbers of positions: the weights); the
+    positions of its postings, each ascending, follow one another in ``positions``
+    after those of the terms before it.  The per-posting work is done in numpy once
+    for all the terms; what remains per term is slicing.
+
+    >>> lists = encode_position_lists([0, 2, 3], [3, 7, 5], [1, 2, 1], [4, 1, 9, 0])
+    >>> lists == [
+    ...     encode_postings([3, 7], [1.0, 2.0], [pack_positions([4]), pack_positions([1, 9])]),
+    ...     encode_postings([5], [1.0], [pack_positions([0])]),
+    ... ]
+    True
+    """
+    starts = np.asarray(starts, dtype=np.int64)
+    if len(starts) < 2:
+        return []
+    docs = np.asarray(docs, dtype=np.int64)
+    freqs = np.asarray(freqs, dtype=np.int64)
+    positions = np.asarray(positions, dtype=np.int64)
+    firsts = starts[:-1]
+    gaps = np.diff(docs, prepend=0)
+    gaps[firsts] = 0
+    widths = [_width(int(g)) for g in np.maximum.reduceat(gaps, firsts).tolist()]
+    fmax = np.maximum.reduceat(freqs, firsts)
+    fmin = np.minimum.reduceat(freqs, firsts)
+    at = np.concatenate(([0], np.cumsum(freqs)))[starts]  # each term's first position
+    widest = np.maximum.reduceat(positions, at[:-1]) if len(positions) else fmax
+    plain = (fmax <= 255) & (widest < 0xFFFF)  # else: encoded posting by posting
+    gap_bytes = {w: gaps.astype(f"<u{w}").tobytes() for w in set(widths)}
+    small = np.where(freqs <= 255, freqs, 0).astype("u1").tobytes()
+    values = np.where(positions < 0xFFFF, positions, 0).astype("<u2").tobytes()
+    out = []
+    rows = zip(
+        starts.tolist(),
+        starts[1:].tolist(),
+        widths,
+        fmax.tolist(),
+        fmin.tolist(),
+        at.tolist(),
+        at[1:].tolist(),
+        plain.tolist(),
+        docs[firsts].tolist(),
+        strict=False,
+    )
+    for s, e, width, hi, lo, p0, p1, fast, first in rows:
+        n = e - s
+        if not fast:
+            out.append(_encode_positions(docs[s:e], freqs[s:e], positions[p0:p1]))
+            continue
+        if hi == 1:
+            kind, wbytes, table = _ALL_ONE, b"", b""
+        elif hi == lo:
+            kind, wbytes, table = _CONSTANT, _FLOAT32.pack(hi), b""
+        else:
+            kind, wbytes = _SMALL, small[s:e]
+            table = _sums(freqs[s:e]) if n > SUMS else b""
+        skips = docs[s:e:SKIP].astype("<u4").tobytes() if n > SKIP else b""
+        head = _HEADER.pack(n, first, width, kind, _IMPLIED, len(skips) // 4)
+        idbytes = gap_bytes[width][(s + 1) * width : e * width]
+        out.append(b"".join((MAGIC, head, idbytes, wbytes, skips, table, values[2 * p0 : 2 * p1])))
+    return out
+
+
+_FLOAT32 = struct.Struct("<f")
+
+
+def _encode_positions(docs: np.ndarray, freqs: np.ndarray, positions: np.ndarray) -> bytes:
+    """:func:`encode_postings` of one term's postings given as arrays (see
+    :func:`encode_position_lists`), posting by posting."""
+    flat = positions.tolist()
+    ends = np.cumsum(freqs).tolist()
+    values = [pack_positions(flat[a:b]) for a, b in zip([0, *ends], ends, strict=False)]
+    return encode_postings(docs.tolist(), [float(f) for f in freqs.tolist()], values)
+
+
 def merge_postings(parts: list[tuple[bytes, int]]) -> bytes:
     """One term's posting list from its lists in several segments: ``(data, base)``
     pairs in document order, ``base`` the first document number of the segment.

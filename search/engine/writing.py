@@ -21,21 +21,25 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
+
 from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
 # isort: split
 from whoosh import fields
-from whoosh.codec.whoosh3 import W3FieldWriter
+from whoosh.codec.whoosh3 import W3FieldWriter, W3PerDocWriter
 from whoosh.index import clean_files
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
+from ..analysis import fast_index_terms
 from . import store
 from .codec import (
     BYTE_LENGTHS,
     ArrayCodec,
     ArrayPostingsWriter,
+    TextPositions,
     add_stored_record,
     entry_extent,
     length_bytes,
@@ -44,10 +48,13 @@ from .codec import (
     stored_records,
 )
 from .postings import merge_postings
+from .textbuffer import PreparedText, TextPostings, TokenCodes
 
-#: A segment is written, and a new one started, once its postings take about this
-#: much memory.  Bigger segments make fewer segments to search.
-SEGMENT_MB = 768
+#: A segment is written, and a new one started, once writing its postings would take
+#: about this much memory (see :data:`~search.engine.textbuffer.TOKEN_BYTES`).  Bigger
+#: segments make fewer segments to search (and to merge); each ingest process may
+#: write one at a time.
+SEGMENT_MB = 256
 
 #: An ingest that wrote at least this many segments merges them into one before it
 #: commits: a search looks each of its words up in every segment.  The one to three
@@ -67,11 +74,14 @@ _TERM_BYTES = 260
 Segment = Any
 
 #: A document :meth:`IndexWriter.prepare` analysed, for :meth:`IndexWriter.add_prepared`:
-#: its stored and per-document values, and the postings of each indexed field.
-Prepared = tuple[list[tuple[str, Any, object, int, object]], list[tuple[str, list[Any]]]]
+#: its stored values, its lengths and column values, and the postings of each indexed
+#: field (a text field's as :class:`~search.engine.textbuffer.PreparedText`).
+Prepared = tuple[dict[str, object], list[tuple[str, Any, int, object]], list[tuple[str, Any]]]
 
 #: The values that unscored fields give for a value, remembered per value.
 _UNSCORED_CACHE = 50_000
+
+_BYTE_LENGTHS = np.array(BYTE_LENGTHS, dtype=np.int64)
 
 
 class PostingBuffer:
@@ -79,24 +89,43 @@ class PostingBuffer:
 
     Documents are numbered in the order they are added, so each term's postings
     stay in document order and only the terms need sorting when the segment is
-    written.  Also takes Whoosh's pool items (``add``), for segments merged in.
+    written.  Text fields with a :class:`~search.engine.textbuffer.TokenCodes` in
+    ``codes`` keep the codes of their tokens instead
+    (:class:`~search.engine.textbuffer.TextPostings`).  Also takes Whoosh's pool
+    items (``add``), for segments merged in.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, codes: dict[str, TokenCodes | None] | None = None) -> None:
         self.fields: dict[str, dict[bytes, list]] = {}
+        self.texts: dict[str, TextPostings] = {}
         self.fieldnames: set[str] = set()
         self.postings = 0
+        self._codes = codes if codes is not None else {}
 
     @property
     def terms(self) -> int:
         return sum(len(t) for t in self.fields.values())
 
     def memory(self) -> int:
-        """A rough size of the buffer, in bytes."""
-        return self.postings * _POSTING_BYTES + self.terms * _TERM_BYTES
+        """A rough size of the buffer, in bytes, while it is written."""
+        texts = sum(t.memory() for t in self.texts.values())
+        return self.postings * _POSTING_BYTES + self.terms * _TERM_BYTES + texts
+
+    def text(self, fieldname: str) -> TextPostings:
+        """The postings of text field ``fieldname``, kept as token codes."""
+        got = self.texts.get(fieldname)
+        if got is None:
+            codes = self._codes[fieldname]
+            assert codes is not None, fieldname
+            got = self.texts[fieldname] = TextPostings(codes)
+            self.fieldnames.add(fieldname)
+        return got
 
     def add(self, item) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
+        if self._codes.get(fieldname) is not None:
+            self.text(fieldname).add_raw(tbytes, docnum, weight, vbytes)
+            return
         self.add_field(fieldname, docnum, [(tbytes, 0, weight, vbytes)])
 
     def add_field(self, fieldname: str, docnum: int, items) -> None:
@@ -117,7 +146,20 @@ class PostingBuffer:
 
     def write(self, fieldwriter, schema: fields.Schema, lengths) -> None:
         """Write every posting list with ``fieldwriter``, fields and terms in order."""
-        for fieldname in sorted(self.fields):
+        for fieldname, text in self.texts.items():
+            # postings a text field got as items (a value that was not a string)
+            for tbytes, postings in self.fields.pop(fieldname, {}).items():
+                it = iter(postings)
+                for docnum, weight, vbytes in zip(it, it, it, strict=True):
+                    text.add_raw(tbytes, docnum, weight, vbytes)
+        for fieldname in sorted({*self.fields, *self.texts}):
+            if fieldname in self.texts:
+                text = self.texts[fieldname]
+                fieldwriter.start_field(fieldname, schema[fieldname])
+                scored = lengths is not None and schema[fieldname].scorable
+                text.write(fieldwriter, lengths.array(fieldname) if scored else None)
+                fieldwriter.finish_field()
+                continue
             terms = self.fields[fieldname]
             fieldwriter.start_field(fieldname, schema[fieldname])
             start_term, finish_term = fieldwriter.start_term, fieldwriter.finish_term
@@ -147,6 +189,7 @@ class PostingBuffer:
 
     def cleanup(self) -> None:
         self.fields = {}
+        self.texts = {}
 
 
 class _SegmentLengths:
@@ -162,6 +205,16 @@ class _SegmentLengths:
         if lengths is None:
             read = self._reader.doc_field_length
             lengths = self._lengths[fieldname] = [read(d, fieldname, 0) for d in range(self._count)]
+        return lengths
+
+    def array(self, fieldname: str) -> np.ndarray:
+        """The lengths of :meth:`field` as an array, read from the segment's length bytes."""
+        lengths = np.zeros(self._count, dtype=np.int64)
+        raw = length_bytes(self._reader, fieldname)
+        if raw is None:
+            return lengths
+        got = _BYTE_LENGTHS[np.frombuffer(raw, dtype=np.uint8)]
+        lengths[: len(got)] = got[: self._count]
         return lengths
 
     def close(self) -> None:
@@ -189,11 +242,14 @@ class IndexWriter(SegmentWriter):
         super().__init__(ix, codec=codec if codec is not None else make_codec(), **kwargs)
         self._stored: store.StoredIndex = ix
         self._compound = kwargs.get("compound", True)
-        self.pool = PostingBuffer()
         self.segment_bytes = int((segment_mb or SEGMENT_MB) * 2**20)
         self.done: list[Segment] = []  # segments written, not yet committed
         self._unscored: dict[tuple[str, object], list] = {}
         self._merging: _Merge | None = None
+        #: each text field's token codes (None: analysed by Whoosh's field)
+        self._codes: dict[str, TokenCodes | None] = {}
+        self._plans: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        self.pool = PostingBuffer(self._codes)
 
     # -- documents ---------------------------------------------------------------
 
@@ -205,44 +261,88 @@ class IndexWriter(SegmentWriter):
         """Analyse a document for :meth:`add_prepared`; nothing is written yet, so an
         error here leaves the segment as it was."""
         self._check_state()
-        schema = self.schema
-        names = sorted(fields_)
-        self._check_fields(schema, names)
-        indexed: list[tuple[str, list[Any]]] = []
-        per_doc: list[tuple[str, Any, object, int, object]] = []
-        for name in names:
+        names = tuple(sorted(fields_))
+        plan = self._plans.get(names)
+        if plan is None:
+            plan = self._plan(names)
+        stored: dict[str, object] = {}
+        per_doc: list[tuple[str, Any, int, object]] = []
+        indexed: list[tuple[str, Any]] = []
+        for name, field, keep, scorable, codes, column_type in plan:
             value = fields_[name]
             if value is None:
                 continue
-            field = schema[name]
+            if keep:
+                stored[name] = value
             length = 0
-            if field.indexed:
+            if codes and isinstance(value, str):
+                items = codes.prepare(value)
+                length = items.length
+                indexed.append((name, items))
+            elif codes is not False:
                 items = self._index(name, field, value)
-                if field.scorable:
+                if scorable:
                     length = sum(item[1] for item in items)
                 indexed.append((name, items))
-            column = None
-            if field.column_type:
-                column = field.to_column_value(value)
-            per_doc.append((name, field, value if field.stored else None, length, column))
-        return per_doc, indexed
+            if length or column_type:
+                column = field.to_column_value(value) if column_type else None
+                per_doc.append((name, field, length, column))
+        return stored, per_doc, indexed
+
+    def _plan(self, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
+        """For each of ``names`` (a document's fields, checked against the schema):
+        the field, whether it is stored, scored, its token codes (None: analysed by
+        Whoosh; False: not indexed) and its column type."""
+        schema = self.schema
+        self._check_fields(schema, names)
+        plan = []
+        for name in names:
+            field = schema[name]
+            codes = self._token_codes(name, field) if field.indexed else False
+            plan.append((name, field, field.stored, field.scorable, codes, field.column_type))
+        self._plans[names] = plan
+        return plan
 
     def add_prepared(self, prepared: Prepared) -> None:
         """Write a document :meth:`prepare` analysed."""
-        per_doc, indexed = prepared
+        stored, per_doc, indexed = prepared
         pdw = self.perdocwriter
         docnum = self.docnum
         pdw.start_doc(docnum)
-        for name, field, stored, length, column in per_doc:
-            pdw.add_field(name, field, stored, length)
+        if type(pdw) is W3PerDocWriter:  # what its add_field does with stored values
+            pdw._storedfields.update(stored)
+        else:
+            for name, value in stored.items():
+                pdw.add_field(name, self.schema[name], value, 0)
+        for name, field, length, column in per_doc:
+            pdw.add_field(name, field, None, length)
             if column is not None:
                 pdw.add_column_value(name, field.column_type, column)
         pdw.finish_doc()
-        add_field = self.pool.add_field
+        pool = self.pool
         for name, items in indexed:
-            add_field(name, docnum, items)
+            if type(items) is PreparedText:
+                pool.text(name).add(docnum, items)
+            else:
+                pool.add_field(name, docnum, items)
         self._added = True
         self.docnum += 1
+
+    def _token_codes(self, name: str, field) -> TokenCodes | None:
+        """The token codes of text field ``name``, if its postings can be built from
+        them: an index chain with a fast path, positions in :class:`TextPositions`."""
+        if name not in self._codes:
+            fast = None
+            if (
+                isinstance(self.codec, ArrayCodec)
+                and type(field.format) is TextPositions
+                and field.format.field_boost == 1.0
+                and field.scorable
+                and not field.vector
+            ):
+                fast = fast_index_terms(field.analyzer)
+            self._codes[name] = TokenCodes(fast) if fast is not None else None
+        return self._codes[name]
 
     def _index(self, name: str, field, value) -> list:
         if field.scorable:
@@ -271,7 +371,7 @@ class IndexWriter(SegmentWriter):
         self.compound = self._compound and self.newsegment.should_assemble()
         self.perdocwriter = self.codec.per_document_writer(self.storage, self.newsegment)
         self.fieldwriter = self.codec.field_writer(self.storage, self.newsegment)
-        self.pool = PostingBuffer()
+        self.pool = PostingBuffer(self._codes)
         self.docnum = self.docbase = 0
         self._added = False
 
