@@ -167,43 +167,48 @@ POSSESSIVE = re.compile(r"['’]s?$")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
-class ApostropheFilter(Filter):
-    """Write the typographic apostrophe ’ as ' so that both spell the same word."""
+class _Respell(Filter):
+    """A filter that respells each token on its own, whatever the tokens around it:
+    ``respell`` on the text of every token that holds ``mark`` (every token where
+    ``mark`` is empty)."""
 
     per_token = True
+    mark = ""
+
+    @staticmethod
+    def respell(text: str) -> str:
+        return text
 
     def __call__(self, tokens):
+        mark, respell = self.mark, self.respell
         for t in tokens:
-            if "’" in t.text:
-                t.text = t.text.replace("’", "'")
+            if mark in t.text:
+                t.text = respell(t.text)
             yield t
 
 
-class ElisionFilter(Filter):
+class ApostropheFilter(_Respell):
+    """Write the typographic apostrophe ’ as ' so that both spell the same word."""
+
+    mark = "’"
+    respell = staticmethod(lambda text: text.replace("’", "'"))
+
+
+class ElisionFilter(_Respell):
     """Strip French elided articles and pronouns: l'examen → examen, qu'il → il.
 
     "aujourd'hui" is left whole.
     """
 
-    per_token = True
-
-    def __call__(self, tokens):
-        for t in tokens:
-            if "'" in t.text:
-                t.text = ELISION.sub("", t.text, count=1)
-            yield t
+    mark = "'"
+    respell = staticmethod(lambda text: ELISION.sub("", text, count=1))
 
 
-class PossessiveFilter(Filter):
+class PossessiveFilter(_Respell):
     """Strip English possessives: Secretary-General's → Secretary-General, States' → States."""
 
-    per_token = True
-
-    def __call__(self, tokens):
-        for t in tokens:
-            if "'" in t.text:
-                t.text = POSSESSIVE.sub("", t.text)
-            yield t
+    mark = "'"
+    respell = staticmethod(lambda text: POSSESSIVE.sub("", text))
 
 
 @lru_cache(maxsize=200_000)
@@ -253,41 +258,25 @@ def restore_accents(word: str) -> str:
     return word[: m.start()] + _RESTORED[m.group()]
 
 
-class AccentRestoreFilter(Filter):
+class AccentRestoreFilter(_Respell):
     """French words written without any accent get the accents of their ending back
     (:func:`restore_accents`), so that ``adoptee`` stems as ``adoptée`` does; words
     with accents are left as written."""
 
-    per_token = True
-
-    def __call__(self, tokens):
-        for t in tokens:
-            if t.text.isascii():
-                t.text = restore_accents(t.text)
-            yield t
+    respell = staticmethod(lambda text: restore_accents(text) if text.isascii() else text)
 
 
-class FoldFilter(Filter):
+class FoldFilter(_Respell):
     """Accent-insensitive matching: fold each token (see :func:`fold`)."""
 
-    per_token = True
-
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = fold(t.text)
-            yield t
+    respell = staticmethod(fold)
 
 
-class YoFilter(Filter):
+class YoFilter(_Respell):
     """Russian: ё is written е in most texts; both spell one word (Объединённых, Объединенных)."""
 
-    per_token = True
-
-    def __call__(self, tokens):
-        for t in tokens:
-            if "ё" in t.text:
-                t.text = t.text.replace("ё", "е")
-            yield t
+    mark = "ё"
+    respell = staticmethod(lambda text: text.replace("ё", "е"))
 
 
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
@@ -307,15 +296,10 @@ def normalize_arabic(text: str) -> str:
     return _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
 
 
-class ArabicNormalizeFilter(Filter):
+class ArabicNormalizeFilter(_Respell):
     """Arabic spelling variants made one (see :func:`normalize_arabic`)."""
 
-    per_token = True
-
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = normalize_arabic(t.text)
-            yield t
+    respell = staticmethod(normalize_arabic)
 
 
 #: Light stemming of Arabic (Larkey, Ballesteros and Connell's "light10", as in
@@ -630,56 +614,32 @@ def analyzer(chain: str | ChainSpec) -> Analyzer:
     return _analyzer(_spec(chain))
 
 
+#: The chains with stop words: after the tokenizer, :class:`ApostropheFilter` and
+#: lower case, the steps before the stop words and those after them (the stemmer last).
+_AROUND_STOPS: dict[str, tuple[tuple[Filter, ...], tuple[Filter, ...]]] = {
+    "fr": ((ElisionFilter(),), (AccentRestoreFilter(), SnowballFilter("french", fold_after=True))),
+    "en": ((PossessiveFilter(),), (FoldFilter(), SnowballFilter("english"))),
+    "es": ((), (SnowballFilter("spanish", fold_after=True),)),
+    "ru": ((YoFilter(),), (SnowballFilter("russian"),)),
+    "ar": ((ArabicNormalizeFilter(),), (ArabicStemFilter(),)),
+}
+
+
 @cache
 def _analyzer(spec: ChainSpec) -> Analyzer:
     name = spec.name
-    chain = _tokenizer() | ApostropheFilter()
-    if name == "fr":
-        return (
-            chain
-            | LowercaseFilter()
-            | ElisionFilter()
-            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
-            | AccentRestoreFilter()
-            | SnowballFilter("french", fold_after=True)
-        )
-    if name == "en":
-        return (
-            chain
-            | LowercaseFilter()
-            | PossessiveFilter()
-            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
-            | FoldFilter()
-            | SnowballFilter("english")
-        )
-    if name == "es":
-        return (
-            chain
-            | LowercaseFilter()
-            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
-            | SnowballFilter("spanish", fold_after=True)
-        )
-    if name == "ru":
-        return (
-            chain
-            | LowercaseFilter()
-            | YoFilter()
-            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
-            | SnowballFilter("russian")
-        )
-    if name == "ar":
-        return (
-            chain
-            | LowercaseFilter()
-            | ArabicNormalizeFilter()
-            | StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
-            | ArabicStemFilter()
-        )
     if name == "zh":
         return CJKBigramTokenizer() | LowercaseFilter() | FoldFilter()
+    chain = _tokenizer() | ApostropheFilter() | LowercaseFilter()
     if name == "words":
-        return chain | LowercaseFilter() | ElisionFilter() | PossessiveFilter() | FoldFilter()
-    return chain | LowercaseFilter() | FoldFilter()
+        return chain | ElisionFilter() | PossessiveFilter() | FoldFilter()
+    if name not in _AROUND_STOPS:
+        return chain | FoldFilter()
+    before, after = _AROUND_STOPS[name]
+    stops = StopFilter(stoplist=spec.stops, minsize=1, renumber=False)
+    for step in (*before, stops, *after):
+        chain = chain | step
+    return chain
 
 
 def index_analyzer(chain: str | ChainSpec) -> Analyzer:

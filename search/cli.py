@@ -7,7 +7,9 @@ errors exit 2.  The library is imported lazily so that ``--help`` is instant.
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -468,14 +470,17 @@ def similar(
         _echo_similar(result.hits, style, indent="  ")
 
 
-def _diff_style():
+def _diff_style() -> Callable[[str, str], str] | None:
     """Colour for removed and added words on a terminal; None in a pipe, for
     ``[-removed-]{+added+}``."""
     ctx = click.get_current_context()
     if click.utils.should_strip_ansi(sys.stdout, ctx.color):
         return None
-    colours = {"-": dict(fg="red", strikethrough=True), "+": dict(fg="green", bold=True)}
-    return lambda op, text: click.style(text, **colours[op])
+    colours = {
+        "-": functools.partial(click.style, fg="red", strikethrough=True),
+        "+": functools.partial(click.style, fg="green", bold=True),
+    }
+    return lambda op, text: colours[op](text)
 
 
 def _echo_similar(hits, style, indent: str) -> None:

@@ -9,17 +9,21 @@ class SearchError(Exception):
     hint: str = ""
 
 
-class DocumentError(SearchError):
-    """A source file cannot be read as a UN document.
-
-    The message names the file and the reason, e.g.
-    ``corpus/x.pdf: no text layer: needs OCR``.
-    """
+class _FileError(SearchError):
+    """An error about one file: ``path``, ``reason``, and a message naming both."""
 
     def __init__(self, path: object, reason: str) -> None:
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
+
+
+class DocumentError(_FileError):
+    """A source file cannot be read as a UN document.
+
+    The message names the file and the reason, e.g.
+    ``corpus/x.pdf: no text layer: needs OCR``.
+    """
 
 
 class IndexNotFoundError(SearchError):
@@ -35,17 +39,12 @@ class IndexFormatError(SearchError):
     hint = "delete the index folder and ingest again"
 
 
-class IndexCorruptError(SearchError):
+class IndexCorruptError(_FileError):
     """A file of the index is damaged or missing; the message names it."""
 
     hint = (
         "run 'unsearch check' to see what is damaged, then delete the index folder and ingest again"
     )
-
-    def __init__(self, path: object, reason: str) -> None:
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
 
 
 class IndexLockedError(SearchError):

@@ -171,7 +171,7 @@ def _reading(method: _Method) -> _Method:
 def _passage(stored: Stored) -> Passage:
     values = passage_table.passage_values(stored)
     citing = citation(str(values["symbol"]), str(values["paragraph"]), str(values["lang"]))
-    return Passage(**values, citation=citing)  # type: ignore[arg-type]
+    return Passage(**values, citation=citing)  # type: ignore[arg-type]  # typed by the table
 
 
 @dataclass
@@ -425,9 +425,9 @@ class Index:
 
     def _rerank(
         self,
-        s: Any,
+        s: Searcher,
         top: list[tuple[float, int]],
-        leaves: list[Any],
+        leaves: Sequence[Word | Phrase | Prefix],
         limit: int,
         words: str | None,
         may_hold: set[int] | None,
@@ -526,10 +526,11 @@ class Index:
 
         if lang:
             lang = self.language(lang, option="lang")
-        results = similar_draft(self, path, limit, lang, filter, min_similarity)
-        if not also:
-            return results
-        return [replace(r, hits=tuple(self.with_twins(list(r.hits), also))) for r in results]
+
+        def find(text: str) -> HitList[SimilarHit]:
+            return self.similar(text, limit, lang, filter, min_similarity, also)
+
+        return similar_draft(self, path, lang, find)
 
     @overload
     def history(self, symbol: str, paragraph: None = None) -> list[SeriesEntry]: ...

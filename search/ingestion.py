@@ -40,6 +40,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_for
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 from . import formats
 from .documents import Document, iter_sources, read_document
@@ -623,13 +624,9 @@ class _Workers:
         conn = ready[0]
         assert isinstance(conn, Connection)  # wait() gives back what it was given
         n = self.conns.index(conn)
-        try:
-            msg = conn.recv()
-        except (EOFError, OSError):
-            self._died(n)
+        msg = self._recv(n)
+        if msg is None:
             return True
-        if isinstance(msg, _Fatal):
-            raise SearchError(f"indexing failed: {msg.reason}")
         src = self.flight[n].popleft().src
         if src in self.taken:  # the run read it itself meanwhile
             self.taken.discard(src)
@@ -641,6 +638,18 @@ class _Workers:
             self.unread[n] += 1
         self._fill()
         return True
+
+    def _recv(self, n: int) -> Any:
+        """Worker ``n``'s next message (what it read, or its segments at the end), or
+        None if it died; a :class:`_Fatal` message fails the ingest."""
+        try:
+            msg = self.conns[n].recv()
+        except (EOFError, OSError):
+            self._died(n)
+            return None
+        if isinstance(msg, _Fatal):
+            raise SearchError(f"indexing failed: {msg.reason}")
+        return msg
 
     def _died(self, n: int) -> None:
         """Worker ``n`` ended before its time: what it wrote is lost, the file it was
@@ -724,18 +733,11 @@ class _Workers:
             self._send(n, _Finish())
         segments: list[Segment] = []
         lost: list[tuple[str, str]] = []
-        for n, conn in enumerate(self.conns):
-            msg = None
-            if self.alive[n]:
-                try:
-                    msg = conn.recv()
-                except (EOFError, OSError):
-                    self._died(n)
+        for n in range(len(self.conns)):
+            msg = self._recv(n) if self.alive[n] else None
             if msg is None:
                 lost.extend(self.kept[n])
                 continue
-            if isinstance(msg, _Fatal):
-                raise SearchError(f"indexing failed: {msg.reason}")
             segments.extend(msg.segments)
         self.close()
         return segments, lost

@@ -642,7 +642,7 @@ class _Segmenter:
         # a closing line glued to the end of a block is short: look at the end only
         tail = max(0, len(block) - 200)
         if (m := _TRAILING_CLOSING_RE.search(block, tail)) and self.zone != "pp":
-            self._closing(_CLOSING_RE.match(m.group(1)))  # type: ignore[arg-type]
+            self._closing(_CLOSING_RE.match(m.group(1)))  # type: ignore[arg-type]  # it matched in m
             block = block[: m.start()].rstrip()
         if (m := _ANNEX_RE.match(block)) and len(block) < 300 and not _ended(block):
             self._annex(m.group(1), m.group(2))
@@ -858,7 +858,7 @@ def _single_operative(seg: _Segmenter) -> None:
     groups: dict[str, list[_Item]] = {}
     for it in seg.out.items:
         if it.kind in ("pp", "op"):
-            prefix = re.match(r"(?:[A-Z]\.)?(?:[IVXL]+\.)?", it.label).group()  # type: ignore[union-attr]
+            prefix = re.match(r"(?:[A-Z]\.)?(?:[IVXL]+\.)?", it.label).group()  # type: ignore[union-attr]  # always matches
             groups.setdefault(prefix, []).append(it)
     for items in groups.values():
         if any(it.kind == "op" for it in items):

@@ -52,6 +52,7 @@ from .analysis import (
     MAX_PAIR_GAP,
     STOP_MARK,
     WORD_MARK,
+    ChainSpec,
     char_tokens,
     common_stems,
     pair_term,
@@ -60,6 +61,7 @@ from .analysis import (
 from .errors import QueryError, UnknownValueError
 
 
+@dataclass(frozen=True, repr=False)
 class _Node:
     """Query syntax tree node; its repr is the call that builds it."""
 
@@ -95,17 +97,17 @@ class Filter(_Node):
 
 @dataclass(frozen=True, repr=False)
 class And(_Node):
-    items: tuple
+    items: tuple[Node, ...]
 
 
 @dataclass(frozen=True, repr=False)
 class Or(_Node):
-    items: tuple
+    items: tuple[Node, ...]
 
 
 @dataclass(frozen=True, repr=False)
 class Not(_Node):
-    item: object
+    item: Node
 
 
 Node = Word | Prefix | Phrase | Filter | And | Or | Not
@@ -141,7 +143,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 class _Token(NamedTuple):
     kind: str  # space lpar rpar phrase atom minus op term
-    value: object
+    value: str | Node  # the node of a phrase or a filter (atom), else the text
     at: int  # where it starts in the query
 
 
@@ -303,8 +305,8 @@ class _Parser:
             if tok is not None and tok.kind == "rpar":
                 self.i += 1
             return node
-        if kind in ("phrase", "atom"):
-            return value  # type: ignore[return-value]
+        if not isinstance(value, str):  # a phrase or a filter
+            return value
         if kind == "term":
             text = str(value)
             if text.endswith("*") and len(text.rstrip("*")) >= 2:
@@ -356,8 +358,8 @@ def parse(text: str) -> Node:
         depth += {"lpar": 1, "rpar": -1}.get(tok.kind, 0)
         last = tokens[-1] if tokens else None
         negated = last is not None and (last.kind == "minus" or last[:2] == ("op", "NOT"))
-        if depth <= 0 and tok.kind == "atom" and not negated:
-            outside.append(tok.value)  # type: ignore[arg-type]
+        if depth <= 0 and not isinstance(tok.value, str) and tok.kind == "atom" and not negated:
+            outside.append(tok.value)
         else:
             tokens.append(tok)
         depth = max(depth, 0)
@@ -373,7 +375,7 @@ def parse(text: str) -> Node:
 def _leaves(node: Node) -> list[Node]:
     """The words, phrases, prefixes and filters of a query, negated or not."""
     if isinstance(node, Not):
-        return _leaves(node.item)  # type: ignore[arg-type]
+        return _leaves(node.item)
     if isinstance(node, (And, Or)):
         return [leaf for item in node.items for leaf in _leaves(item)]
     return [node]
@@ -392,19 +394,19 @@ def filters(node: Node) -> list[Filter]:
 # --- compilation to Whoosh -------------------------------------------------------
 
 
-def analyze(chain: str, text: str) -> list[tuple[str, int]]:
+def analyze(chain: str | ChainSpec, text: str) -> list[tuple[str, int]]:
     """Terms and positions of ``text`` under an analysis chain (stop words dropped,
     their positions kept)."""
     return list(_analyzed(chain, text))
 
 
 @lru_cache(maxsize=4096)
-def _analyzed(chain: str, text: str) -> tuple[tuple[str, int], ...]:
+def _analyzed(chain: str | ChainSpec, text: str) -> tuple[tuple[str, int], ...]:
     # a query's words are analysed again for every hit they highlight
     return tuple((t, pos) for t, pos, _, _ in char_tokens(chain)(text))
 
 
-def _text_query(field: str, chain: str, text: str, slop: int = 0) -> wq.Query | None:
+def _text_query(field: str, chain: str | ChainSpec, text: str, slop: int = 0) -> wq.Query | None:
     """A word, or a phrase.
 
     An exact phrase means its words in a row, with stop words (and only stop words)
@@ -456,7 +458,7 @@ def _filter_query(node: Filter) -> wq.Query:
     return wq.Term(name, low) if low == high else wq.TermRange(name, low, high)
 
 
-def compile_query(node: Node, chain: str) -> wq.Query | None:
+def compile_query(node: Node, chain: str | ChainSpec) -> wq.Query | None:
     """The Whoosh query for ``node`` on the text field of one analysis chain.
 
     Returns ``None`` where the node has nothing to match in that chain (a stop word):
@@ -472,7 +474,7 @@ def _everything_but(q: wq.Not) -> wq.Query:
     return wq.AndNot(wq.Every(), q.query)
 
 
-def _compiled(node: Node, chain: str) -> wq.Query | None:
+def _compiled(node: Node, chain: str | ChainSpec) -> wq.Query | None:
     """:func:`compile_query`, with a negation still a ``wq.Not`` for its ``And``."""
     field = f"text_{chain}"
     if isinstance(node, Word):
@@ -484,7 +486,7 @@ def _compiled(node: Node, chain: str) -> wq.Query | None:
     if isinstance(node, Filter):
         return _filter_query(node)
     if isinstance(node, Not):
-        inner = _compiled(node.item, chain)  # type: ignore[arg-type]
+        inner = _compiled(node.item, chain)
         if inner is None:
             return None
         return inner.query if isinstance(inner, wq.Not) else wq.Not(inner)
@@ -506,7 +508,7 @@ def _compiled(node: Node, chain: str) -> wq.Query | None:
     return q
 
 
-def within_chain(q: wq.Query, chain: str) -> wq.Query:
+def within_chain(q: wq.Query, chain: str | ChainSpec) -> wq.Query:
     """``q``, kept to the paragraphs of ``chain``: as it is where each document it
     matches has a word in the chain's text field, otherwise with the ``chain``
     term added (a negation or filters alone match paragraphs of every language;
@@ -526,7 +528,7 @@ def _bound(q: wq.Query, field: str) -> bool:
     return False
 
 
-def positive_leaves(node: Node) -> list[Node]:
+def positive_leaves(node: Node) -> list[Word | Phrase | Prefix]:
     """The words, phrases and prefixes a hit is expected to show (for highlighting)."""
     if isinstance(node, (Word, Phrase, Prefix)):
         return [node]

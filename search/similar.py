@@ -13,7 +13,7 @@ identical text first.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -141,18 +141,18 @@ def find_similar(
 def similar_draft(
     ix: Index,
     path: str | os.PathLike[str],
-    limit: int = 10,
-    lang: str | None = None,
-    filter: str | None = None,
-    min_similarity: float = 0.0,
+    lang: str | None,
+    find: Callable[[str], HitList[SimilarHit]],
 ) -> list[DraftParagraphHits]:
-    """The closest paragraphs to each paragraph of a draft file (see :func:`read_draft`)."""
+    """The closest paragraphs to each paragraph of a draft file (see :func:`read_draft`),
+    as ``find`` finds them (:meth:`Index.similar <search.index.Index.similar>`);
+    ``lang``: the draft's language, if known."""
     out = []
     for para in read_draft(path):
         text = " ".join(para.text.split())
         hits: HitList[SimilarHit] = HitList()  # "(a)", "of the": nothing to look for
         if any(analyze(chain, text) for chain in _chains(ix, text, lang)):
-            hits = find_similar(ix, para.text, limit, lang, filter, min_similarity)
+            hits = find(para.text)
         out.append(DraftParagraphHits(para.position, para.label, para.text, tuple(hits)))
     return out
 

@@ -160,8 +160,10 @@ def top_documents(
     there is one), flagged ``partial``."""
     if not isinstance(searcher.weighting, BM25F):
         raise Unsupported("only BM25F is vectorised")
-    docs, scores, owners = [], [], []
-    segments = []
+    docs: list[np.ndarray] = []
+    scores: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+    segments: list[tuple[int, list[Callable[[np.ndarray], np.ndarray]]]] = []
     partial = False
     averages: dict[str, float] = {}  # per field, for every segment
     for sub, offset in searcher.leaf_searchers():
@@ -191,9 +193,9 @@ def top_documents(
         batch = order[start : start + max(2 * (limit - len(top)), _BATCH)]
         start += len(batch)
         ok = np.zeros(len(batch), dtype=bool)
-        owners = all_owners[batch]
-        for owner in np.unique(owners).tolist():
-            mine = np.flatnonzero(owners == owner)
+        batch_owners = all_owners[batch]
+        for owner in np.unique(batch_owners).tolist():
+            mine = np.flatnonzero(batch_owners == owner)
             offset, checks = segments[owner]
             ok[mine] = _passes(checks, all_docs[batch[mine]] - offset)
         for i, passed in zip(batch.tolist(), ok.tolist(), strict=True):
@@ -327,8 +329,8 @@ class _Segment:
         if within is not None:  # documents already live
             found, at = postings.find(within)
             return within[found], at
-        at = self._live(postings)
-        return (postings.ids if at is None else postings.ids[at]), at
+        live = self._live(postings)
+        return (postings.ids if live is None else postings.ids[live]), live
 
     def _scored(self, fieldname: str, text: str, postings, docs, at) -> _Matches:
         """The matches of a term in ``docs``, postings ``at`` (see :meth:`_located`)."""
@@ -392,8 +394,8 @@ class _Segment:
                 if not len(ia):
                     return _NONE
                 common = common[ia]
-                for j in idx:
-                    idx[j] = ia if idx[j] is None else idx[j][ia]
+                for j, held in idx.items():
+                    idx[j] = ia if held is None else held[ia]
                 idx[i] = ib
             made[i] = part
         order = sorted(made)
@@ -401,7 +403,8 @@ class _Segment:
         def lazy(sel):
             total = None
             for i in order:
-                at = idx[i] if sel is None else sel if idx[i] is None else idx[i][sel]
+                held = idx[i]
+                at = held if sel is None else sel if held is None else held[sel]
                 scores = made[i].scores_at(at)
                 total = scores if total is None else total + scores
             return total
@@ -447,7 +450,9 @@ class _Segment:
                 if word in read and within is not None:
                     # a word met again: every document left holds it
                     return self._held(q.fieldname, word, read[word], within)
-                postings = read[word] = self.postings(q.fieldname, word)
+                postings = self.postings(q.fieldname, word)
+                assert postings is not None  # the segment holds every word (frequency)
+                read[word] = postings
                 located[word] = self._located(postings, within)
                 return self._scored(q.fieldname, word, postings, *located[word])
 
@@ -483,7 +488,7 @@ class _Segment:
 
                 def stopped(j=j) -> set[int]:
                     i = marked.get(j)
-                    return set() if i is None else set(decode(marks.value(i)))
+                    return set() if i is None or marks is None else set(decode(marks.value(i)))
 
                 spans = phrase_spans([decoded[w] for w in which], offsets, slop, stopped, stops)
                 ok[j] = bool(spans)

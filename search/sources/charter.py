@@ -34,8 +34,8 @@ import re
 from pathlib import Path
 
 from ..documents import Document
-from ..paragraphs import Paragraph
 from ..symbols import INSTRUMENTS
+from .common import Paragraphs, instrument
 
 SYMBOL = "CHARTER"
 ARTICLES = 111
@@ -128,11 +128,8 @@ def _clean(line: str) -> str:
 def read(path: Path, text: str, lang: str) -> Document:
     """The Charter in one language (``lang``: an ISO 639-1 code, or "" to detect)."""
     lines = [_clean(line) for line in text.splitlines()]
-    paragraphs: list[Paragraph] = []
-
-    def add(label: str, kind: str, body: str, parent: str = "") -> None:
-        paragraphs.append(Paragraph(label, kind, body, len(paragraphs), parent))
-
+    paragraphs = Paragraphs()
+    add = paragraphs.add
     blocks = _split(lines)
     for n, line in enumerate(blocks.preamble, start=1):
         add(f"PP{n}", "pp", line)
@@ -156,15 +153,7 @@ def read(path: Path, text: str, lang: str) -> Document:
             add("CL", "text", "\n".join(closing))
     lang = lang or ""
     title = INSTRUMENTS[SYMBOL].get(lang, "")
-    return Document(
-        symbol=SYMBOL,
-        lang=lang,
-        title=title,
-        paragraphs=tuple(paragraphs),
-        source=str(path),
-        format="text",
-        adopted="1945-06-26",
-    )
+    return instrument(SYMBOL, lang, title, paragraphs, path, "text", adopted="1945-06-26")
 
 
 class _Blocks:

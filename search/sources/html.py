@@ -21,8 +21,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..documents import Document, decode_text, normalize_lang
 from ..errors import DocumentError
-from ..paragraphs import Paragraph
 from ..symbols import normalize
+from .common import Paragraphs, instrument, text_paragraphs
 
 #: Elements whose text is one paragraph (unless they hold other blocks).
 BLOCKS = frozenset({
@@ -52,10 +52,7 @@ def read(path: Path, data: bytes) -> Document:
     lang = normalize_lang(_attr(html, "lang")) if html else ""
     if _is_udhr(soup):
         return _read_udhr(soup, path, lang)
-    paragraphs = tuple(
-        Paragraph(label=f"P{n}", kind="text", text=block, order=n - 1)
-        for n, block in enumerate(_blocks(soup), start=1)
-    )
+    paragraphs = text_paragraphs(_blocks(soup))
     if not paragraphs:
         raise DocumentError(path, "no text found")
     title = _text(soup.find("title")) or _text(soup.find("h1"))
@@ -106,10 +103,8 @@ def _is_udhr(soup: BeautifulSoup) -> bool:
 
 def _read_udhr(soup: BeautifulSoup, path: Path, lang: str) -> Document:
     title = _text(soup.find("h1")) or _text(soup.find("title"))
-    paragraphs: list[Paragraph] = []
-
-    def add(label: str, kind: str, text: str, parent: str = "") -> None:
-        paragraphs.append(Paragraph(label, kind, text, len(paragraphs), parent))
+    paragraphs = Paragraphs()
+    add = paragraphs.add
 
     if title:
         add("T", "title", title)
@@ -129,15 +124,8 @@ def _read_udhr(soup: BeautifulSoup, path: Path, lang: str) -> Document:
         add(label, "article", "\n".join(filter(None, body)))
         for n, text in enumerate(items, start=1):
             add(f"{label}({n})", "article", text, parent=label)
-    return Document(
-        symbol=UDHR_SYMBOL,
-        lang=lang,
-        title=title,
-        paragraphs=tuple(paragraphs),
-        source=str(path),
-        format="html",
-        session=3,
-        adopted="1948-12-10",
+    return instrument(
+        UDHR_SYMBOL, lang, title, paragraphs, path, "html", adopted="1948-12-10", session=3
     )
 
 

@@ -261,7 +261,7 @@ def _plausible_call(block: str, start: int, end: int, spaced: bool) -> bool:
         # "2024,1" and "Agreement1" are calls; "GC(69)/RES/9" is not
         return not re.search(r"\d[,;:]?$", prev) or prev.endswith((",", ";", ":"))
     after = block[end:]
-    following = re.match(r"\s*(\S*)", after).group(1).lower().strip(".,;:")  # type: ignore[union-attr]
+    following = re.match(r"\s*(\S*)", after).group(1).lower().strip(".,;:")  # type: ignore[union-attr]  # always matches
     if re.fullmatch(r"(?:19|20)\d\d[,;:]", prev) and following not in _QUANTITY_WORDS:
         return True  # "for 2021, 1 2022,"
     if following in _QUANTITY_WORDS or re.search(r"\d", prev):

@@ -26,7 +26,7 @@ from pdfminer.psexceptions import PSEOF
 from ..documents import Document
 from ..errors import DocumentError
 from ..paragraphs import FN_CLOSE, FN_OPEN, Cleaned, fn_call
-from .common import build_document
+from .common import MASTHEAD_NAMES, build_document
 
 #: Lines are rebuilt from pdfminer's fragments by baseline.  A wide char margin keeps
 #: justified words together; a word margin above pdfminer's default keeps the letter
@@ -38,9 +38,7 @@ LAPARAMS = LAParams(char_margin=50.0, word_margin=0.25, boxes_flow=None)
 _SUPERSCRIPT_RATIO = 0.8
 
 _SEPARATOR = re.compile(r"^_{5,}$")
-_MASTHEAD_NAMES = re.compile(
-    r"\b(?:United Nations|General Assembly|Nations Unies|Assemblée générale)\b"
-)
+_MASTHEAD_NAMES = re.compile(rf"\b(?:{'|'.join(map(re.escape, MASTHEAD_NAMES))})\b")
 _FOOTER_TOKEN = re.compile(r"^(?:\d{2}-\d{4,6}|\([A-Z]\)|\d{6}|\d{1,3}/\d{1,3}|\*\d{5,}\*)$")
 _NOTE = re.compile(f"^{re.escape(FN_OPEN)}([^{FN_CLOSE}]+){FN_CLOSE}\\s*(.*)$")
 _ANNEX = re.compile(r"^(?:Annexe?|Appendix)(?:\s+[IVXL\d]+)?$")

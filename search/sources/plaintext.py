@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..documents import Document, decode_text, detect_language
-from ..paragraphs import FN_CLOSE, FN_OPEN, Cleaned, Paragraph, fn_call
+from ..paragraphs import FN_CLOSE, FN_OPEN, Cleaned, fn_call
 from . import charter
-from .common import build_document
+from .common import MASTHEAD_NAMES, build_document, text_paragraphs
 
 #: How much of the start of a text is searched for the marks of a resolution.
 _SNIFF = 20000
@@ -39,7 +39,7 @@ _COUNTER = re.compile(r"\s*\d{1,3}/\d{1,3}\s*")
 _JOB = re.compile(r"\s*\d{2}-\d{5}\**\s*(?:\([A-Z]\))?\s*(?:\d{6})?\s*")
 _BARCODE = re.compile(r"\s*\*\d{7,8}\*\s*")
 _RULE = re.compile(r"\s*_{5,}\s*")
-_MASTHEAD = {"United Nations", "General Assembly", "Nations Unies", "Assemblée générale"}
+_MASTHEAD = frozenset(MASTHEAD_NAMES)
 _FOOTNOTE_START = re.compile(r"\s*(\d{1,3}|\*{1,3})\s+(\S.*)")
 _DATE = re.compile(r"\d{1,2} [^\W\d_]+ \d{4}")
 _SESSION = re.compile(r"[^\W\d_][\w -]* session")
@@ -339,11 +339,11 @@ def _find_call(text: str, number: str, pos: int) -> tuple[int, int] | None:
         if not head or head[-1] in " \n" or re.match(r"[^\W_]|/|[.,-]\d", rest):
             continue
         lead = head[-1]
-        run = re.search(r"\S*$", head).group().lower()  # type: ignore[union-attr]
+        run = re.search(r"\S*$", head).group().lower()  # type: ignore[union-attr]  # always matches
         year = re.search(r"(?<![\d/.,])(?:19|20)\d\d\.?$", run)
         word = re.search(r"[^\W\d_]+$", head)
         spaces = m.group(1)
-        after = re.match(r" *", rest).group()  # type: ignore[union-attr]
+        after = re.match(r" *", rest).group()  # type: ignore[union-attr]  # always matches
         following = rest[len(after) :]
         next_word = following.split(None, 1)[0].lower().strip(",;:") if following.strip() else ""
         if not spaces:
@@ -459,16 +459,12 @@ _MARKER = re.compile(f"{FN_OPEN}[^{FN_CLOSE}]*{FN_CLOSE}")
 def plain_document(text: str, path: Path) -> Document:
     """Any text that is not a resolution: paragraphs ``P1``, ``P2`` … of kind ``text``."""
     bodies = plain_paragraphs(text)
-    paragraphs = tuple(
-        Paragraph(label=f"P{n}", kind="text", text=body, order=n - 1)
-        for n, body in enumerate(bodies, start=1)
-    )
     session, year = _speech_session(path)
     return Document(
         symbol="",
         lang="",
         title=_plain_title(bodies[0]) if bodies else "",
-        paragraphs=paragraphs,
+        paragraphs=text_paragraphs(bodies),
         source=str(path),
         format="text",
         session=session,

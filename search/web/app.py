@@ -251,6 +251,9 @@ def _render(request: Request, name: str, context: dict[str, Any], status: int = 
         "other_ui": [u for u in UI_LANGUAGES if u != ui],
         "doc_langs": DOC_LANGS,
         "kinds": kinds.NAMES,
+        # the choices of the filters (_filters.html): (value, what it shows)
+        "lang_options": [(lang, LANGUAGE_NAMES[ui][lang]) for lang in DOC_LANGS],
+        "kind_options": [(kind, messages[f"kind_{kind}"]) for kind in kinds.NAMES],
         **context,
     }
     response = templates.TemplateResponse(request, name, context, status_code=status)
@@ -281,34 +284,38 @@ def highlight(text: str, matches) -> list[tuple[str, bool]]:
     return out
 
 
-def _filter_terms(kind: str, session: str, year_from: str, year_to: str) -> str:
-    """The page's filters in the query language (``kind:op session:78..80``)."""
-    extra = []
-    if kind:
-        if kind not in kinds.NAMES:
-            raise QueryError(f"kind {kind!r}: use one of {kinds.choices()}")
-        extra.append(f"kind:{kind}")
-    if session.strip():
-        extra.append(f"session:{session.strip()}")
-    low, high = year_from.strip(), year_to.strip()
-    if low or high:
-        for y in (low, high):
-            if y and not (y.isdigit() and len(y) <= 4):
-                raise QueryError(f"year {y!r}: expected a year like 2003")
-        extra.append(f"year:{low or '0'}..{high or '9999'}")
-    return " ".join(extra)
+class _PageFilters(BaseModel):
+    """The filters of the search and similar pages (``_filters.html``), from the
+    query string or the form."""
 
+    lang: str = Field("", max_length=3)
+    kind: str = Field("", max_length=10)
+    session: str = Field("", max_length=20)
+    year_from: str = Field("", max_length=10)
+    year_to: str = Field("", max_length=10)
 
-def _filtered_query(q: str, kind: str, session: str, year_from: str, year_to: str) -> str:
-    """The query with the page's filters added as the query language's own."""
-    extra = _filter_terms(kind, session, year_from, year_to)
-    return f"({q}) {extra}" if extra else q
+    def terms(self) -> str:
+        """The filters in the query language (``kind:op session:78..80``)."""
+        extra = []
+        if self.kind:
+            if self.kind not in kinds.NAMES:
+                raise QueryError(f"kind {self.kind!r}: use one of {kinds.choices()}")
+            extra.append(f"kind:{self.kind}")
+        if self.session.strip():
+            extra.append(f"session:{self.session.strip()}")
+        low, high = self.year_from.strip(), self.year_to.strip()
+        if low or high:
+            for y in (low, high):
+                if y and not (y.isdigit() and len(y) <= 4):
+                    raise QueryError(f"year {y!r}: expected a year like 2003")
+            extra.append(f"year:{low or '0'}..{high or '9999'}")
+        return " ".join(extra)
 
-
-def _doc_lang(lang: str) -> str | None:
-    if lang and lang not in DOC_LANGS:
-        raise QueryError(f"language {lang!r}: use one of {', '.join(DOC_LANGS)}")
-    return lang or None
+    def doc_lang(self) -> str | None:
+        """The language documents must be in, if one is chosen."""
+        if self.lang and self.lang not in DOC_LANGS:
+            raise QueryError(f"language {self.lang!r}: use one of {', '.join(DOC_LANGS)}")
+        return self.lang or None
 
 
 def _also(value: str | None) -> tuple[str, ...]:
@@ -529,29 +536,18 @@ def _pages(shared: SharedIndex) -> APIRouter:
     @router.get("/")
     def page_search(
         request: Request,
+        filters: Annotated[_PageFilters, Query()],
         q: Annotated[str, Query()] = "",
-        lang: Annotated[str, Query(max_length=3)] = "",
-        kind: Annotated[str, Query(max_length=10)] = "",
-        session: Annotated[str, Query(max_length=20)] = "",
-        year_from: Annotated[str, Query(max_length=10)] = "",
-        year_to: Annotated[str, Query(max_length=10)] = "",
         also: Annotated[str, Query(max_length=3)] = "",
     ) -> Response:
-        form = {
-            "also": also,
-            "q": q,
-            "lang": lang,
-            "kind": kind,
-            "session": session,
-            "year_from": year_from,
-            "year_to": year_to,
-        }
+        form = {"also": also, "q": q, **filters.model_dump()}
         context: dict[str, Any] = {"form": form, "hits": None, "error": None}
         if len(q) > MAX_QUERY:
             raise TooLarge("the query", MAX_QUERY)
         if q.strip():
-            doc_lang = _doc_lang(lang)
-            text = _filtered_query(q, kind, session, year_from, year_to)
+            doc_lang = filters.doc_lang()
+            extra = filters.terms()  # the page's filters, as the query language's own
+            text = f"({q}) {extra}" if extra else q
             twins = _also(also)
             hits = shared.run(
                 lambda ix: ix.search(text, limit=PAGE_HITS, lang=doc_lang, also=twins)
@@ -599,21 +595,16 @@ def _pages(shared: SharedIndex) -> APIRouter:
     @router.post("/similar")
     async def page_similar_results(
         request: Request,
+        filters: Annotated[_PageFilters, Form()],
         text: Annotated[str, Form()] = "",
         file: Annotated[UploadFile | None, File()] = None,
-        lang: Annotated[str, Form(max_length=3)] = "",
-        kind: Annotated[str, Form(max_length=10)] = "",
-        session: Annotated[str, Form(max_length=20)] = "",
-        year_from: Annotated[str, Form(max_length=10)] = "",
-        year_to: Annotated[str, Form(max_length=10)] = "",
     ) -> Response:
-        form = {"text": text, "lang": lang, "kind": kind, "session": session}
-        form.update(year_from=year_from, year_to=year_to)
+        form = {"text": text, **filters.model_dump()}
         _check_text(text)
         options = {
             "limit": PAGE_SIMILAR,
-            "lang": _doc_lang(lang),
-            "filter": _filter_terms(kind, session, year_from, year_to) or None,
+            "lang": filters.doc_lang(),
+            "filter": filters.terms() or None,
         }
         data, name = b"", ""
         if file is not None and file.filename:
