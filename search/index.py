@@ -568,7 +568,8 @@ class Index:
                 continue  # its variant could match nothing
             q = compile_query(node, self.chains[chain])
             if q is not None:
-                variants.append(within_chain(q, chain))
+                # every paragraph is of the one chain held: no need to read its term
+                variants.append(q if len(held) == 1 else within_chain(q, chain))
         if not variants:
             raise QueryError(f"nothing to search for in {quoted(query)}: only stop words")
         q = variants[0] if len(variants) == 1 else wq.Or(variants)
