@@ -44,9 +44,11 @@ TOKEN_BYTES = 64
 @dataclass(frozen=True)
 class PreparedText:
     """A paragraph's text analysed for :meth:`TextPostings.add`: the codes of its
-    tokens (:class:`TokenCodes`), or, where its chain does not give one term per
-    token, its ``(term id, position)`` postings; and its length in words."""
+    tokens in ``table``, or, where its chain does not give one term per token, its
+    ``(term id, position)`` postings; and its length in words."""
 
+    text: str
+    table: TokenCodes
     codes: array | None
     terms: tuple[array, array] | None
     length: int
@@ -57,8 +59,8 @@ class TokenCodes:
     makes of them: code 0 is a stop word; any other code has a stem and a word as
     written (term ids, in :attr:`terms`) and whether the stem is a common one.
 
-    Raw tokens that spell the same word (``États``, ``états``) share a code.  The
-    numbering lasts as long as the writer, across its segments.
+    Raw tokens that spell the same word (``États``, ``états``) share a code.  A
+    segment has its own numbering, so that its memory goes with the segment.
     """
 
     def __init__(self, chain: IndexTerms) -> None:
@@ -103,14 +105,15 @@ class TokenCodes:
                         if code < 0:
                             break
             if -1 not in codes:
-                return PreparedText(array("i", codes), None, len(codes) - codes.count(0))
+                count = len(codes) - codes.count(0)
+                return PreparedText(text, self, array("i", codes), None, count)
         tids, positions = array("i"), array("i")
         length = 0
         for term, pos in self._chain(text):
             tids.append(self.term_id(term))
             positions.append(pos)
             length += not extra_term(term)
-        return PreparedText(None, (tids, positions), length)
+        return PreparedText(text, self, None, (tids, positions), length)
 
     def _code(self, raw: str) -> int:
         """The code of a raw token not seen before; -1 if the chain does not make it
@@ -147,6 +150,8 @@ class TextPostings:
         self.tokens = 0
 
     def add(self, docnum: int, prepared: PreparedText) -> None:
+        if prepared.table is not self.table:  # analysed while the last segment was written
+            prepared = self.table.prepare(prepared.text)
         if prepared.codes is not None:
             self.starts.append(len(self.codes))
             self.docs.append(docnum)

@@ -2,8 +2,11 @@
 
 Whoosh's writer pools a segment's postings, spilling sorted runs to disk and
 merging them back before it writes the posting lists.  :class:`IndexWriter`
-keeps the postings in memory grouped by term, and when they
-grow past :data:`SEGMENT_MB` it writes the segment and starts a new one; at commit
+keeps the postings in memory: a text field's as the codes of its tokens, made
+into posting lists with numpy when the segment is written
+(:mod:`search.engine.textbuffer`), other fields' grouped by term; when writing
+them would take more than :data:`SEGMENT_MB` it writes the segment and starts a
+new one; at commit
 every segment it wrote goes into the index's table of contents in one commit
 (with its record of checksums: :mod:`search.engine.store`), so
 a writer that fails or is killed leaves the last commit as it was (the files of
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+from collections.abc import Callable
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -84,6 +88,10 @@ _UNSCORED_CACHE = 50_000
 _BYTE_LENGTHS = np.array(BYTE_LENGTHS, dtype=np.int64)
 
 
+def _no_codes(fieldname: str) -> None:
+    return None
+
+
 class PostingBuffer:
     """The postings of the segment being written, grouped by field and term.
 
@@ -95,12 +103,12 @@ class PostingBuffer:
     items (``add``), for segments merged in.
     """
 
-    def __init__(self, codes: dict[str, TokenCodes | None] | None = None) -> None:
+    def __init__(self, codes: Callable[[str], TokenCodes | None] | None = None) -> None:
         self.fields: dict[str, dict[bytes, list]] = {}
         self.texts: dict[str, TextPostings] = {}
         self.fieldnames: set[str] = set()
         self.postings = 0
-        self._codes = codes if codes is not None else {}
+        self._codes = codes if codes is not None else _no_codes
 
     @property
     def terms(self) -> int:
@@ -115,7 +123,7 @@ class PostingBuffer:
         """The postings of text field ``fieldname``, kept as token codes."""
         got = self.texts.get(fieldname)
         if got is None:
-            codes = self._codes[fieldname]
+            codes = self._codes(fieldname)
             assert codes is not None, fieldname
             got = self.texts[fieldname] = TextPostings(codes)
             self.fieldnames.add(fieldname)
@@ -123,7 +131,7 @@ class PostingBuffer:
 
     def add(self, item) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
-        if self._codes.get(fieldname) is not None:
+        if self._codes(fieldname) is not None:
             self.text(fieldname).add_raw(tbytes, docnum, weight, vbytes)
             return
         self.add_field(fieldname, docnum, [(tbytes, 0, weight, vbytes)])
@@ -246,10 +254,10 @@ class IndexWriter(SegmentWriter):
         self.done: list[Segment] = []  # segments written, not yet committed
         self._unscored: dict[tuple[str, object], list] = {}
         self._merging: _Merge | None = None
-        #: each text field's token codes (None: analysed by Whoosh's field)
+        #: each text field's token codes in this segment (None: analysed by Whoosh's field)
         self._codes: dict[str, TokenCodes | None] = {}
         self._plans: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
-        self.pool = PostingBuffer(self._codes)
+        self.pool = PostingBuffer(self._field_codes)
 
     # -- documents ---------------------------------------------------------------
 
@@ -344,6 +352,12 @@ class IndexWriter(SegmentWriter):
             self._codes[name] = TokenCodes(fast) if fast is not None else None
         return self._codes[name]
 
+    def _field_codes(self, name: str) -> TokenCodes | None:
+        """The token codes of field ``name`` in this segment, if it has them."""
+        if name not in self.schema or not self.schema[name].indexed:
+            return None
+        return self._token_codes(name, self.schema[name])
+
     def _index(self, name: str, field, value) -> list:
         if field.scorable:
             return list(field.index(value))
@@ -371,7 +385,8 @@ class IndexWriter(SegmentWriter):
         self.compound = self._compound and self.newsegment.should_assemble()
         self.perdocwriter = self.codec.per_document_writer(self.storage, self.newsegment)
         self.fieldwriter = self.codec.field_writer(self.storage, self.newsegment)
-        self.pool = PostingBuffer(self._codes)
+        self._codes, self._plans = {}, {}
+        self.pool = PostingBuffer(self._field_codes)
         self.docnum = self.docbase = 0
         self._added = False
 
