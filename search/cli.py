@@ -83,6 +83,14 @@ def _index_option(f):
     )(f)
 
 
+def _number_option(
+    name: str, default: float, type: click.ParamType, help: str | None = None, short: str = ""
+):
+    """An option taking a number in a range, its default shown in ``--help``."""
+    names = (short, name) if short else (name,)
+    return click.option(*names, default=default, show_default=True, type=type, help=help)
+
+
 def _parse_also(ctx, param, value) -> tuple[str, ...]:
     """``--also en,fr`` (or repeated): language codes, checked."""
     codes = tuple(
@@ -163,18 +171,17 @@ _QUERY_HELP = f"""Search the index (the default command: `unsearch WORDS` is
 
 @main.command(help=_QUERY_HELP)
 @click.argument("words", nargs=-1, required=True)
-@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@_number_option("--limit", 10, click.IntRange(min=1), short="-n")
 @click.option("--lang", help=f"Only documents in this language ({languages.codes()}).")
 @click.option(
     "--context", default=0, type=click.IntRange(min=0), help="Neighbouring paragraphs to show."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print hits as a JSON array.")
-@click.option(
+@_number_option(
     "--timeout",
-    default=10.0,
-    show_default=True,
-    type=click.FloatRange(min=0, min_open=True),
-    help="Seconds before a search returns the best hits found so far.",
+    10.0,
+    click.FloatRange(min=0, min_open=True),
+    "Seconds before a search returns the best hits found so far.",
 )
 @_also_option
 @_index_option
@@ -339,7 +346,7 @@ def _short(path) -> str:
 @click.argument("symbol")
 @click.argument("paragraph", required=False)
 @click.option("--lang", help=f"Language version ({languages.codes()}).")
-@click.option("--context", default=1, show_default=True, type=click.IntRange(min=0))
+@_number_option("--context", 1, click.IntRange(min=0))
 @click.option(
     "--json",
     "as_json",
@@ -413,15 +420,14 @@ def _echo_citations(heading: str, groups) -> None:
     type=click.Path(dir_okay=False),
     help="A draft (.docx .md .txt .html .pdf): results for each of its paragraphs.",
 )
-@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@_number_option("--limit", 10, click.IntRange(min=1), short="-n")
 @click.option("--lang", help="Only documents in this language (fr, en, …).")
 @click.option("--filter", "filters", help='Query filters, e.g. "session:1..79 kind:op".')
-@click.option(
+@_number_option(
     "--min-similarity",
-    default=0.0,
-    show_default=True,
-    type=click.FloatRange(0, 1),
-    help="Leave out paragraphs sharing less of the draft's words (0 to 1).",
+    0.0,
+    click.FloatRange(0, 1),
+    "Leave out paragraphs sharing less of the draft's words (0 to 1).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @_also_option
@@ -581,13 +587,7 @@ def check(as_json, index_dir) -> None:
     help="Address to listen on. The default answers this machine only; "
     "--host 0.0.0.0 serves every network the machine is on.",
 )
-@click.option(
-    "--port",
-    default=8000,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    help="Port to listen on (0: any free port).",
-)
+@_number_option("--port", 8000, click.IntRange(0, 65535), "Port to listen on (0: any free port).")
 @_index_option
 def serve(host, port, index_dir) -> None:
     """Serve the web page and the JSON API (/api/v1/) until Ctrl-C."""

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import formats
 from .errors import DocumentError
+from .fields import Proceedings
 from .languages import LANGUAGES, RIVAL_WORDS
 from .paragraphs import Paragraph
 
@@ -29,9 +30,7 @@ FORMAT_RANK = {name: formats.rank(name) for name in formats.NAMES}
 
 
 @dataclass(frozen=True)
-class Document:
-    """A UN document and its paragraphs, ready to index."""
-
+class _DocumentHead:
     symbol: str
     lang: str
     title: str
@@ -40,12 +39,12 @@ class Document:
     format: str
     session: int | None = None
     adopted: str = ""
-    distributed: str = ""
-    meeting: str = ""
-    agenda_item: str = ""
-    agenda_title: str = ""
-    committee: str = ""
-    report: str = ""
+
+
+@dataclass(frozen=True)
+class Document(Proceedings, _DocumentHead):
+    """A UN document and its paragraphs, ready to index: the fields of its head, then
+    its :class:`~search.fields.Proceedings`."""
 
     @property
     def key(self) -> str:

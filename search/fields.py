@@ -92,6 +92,24 @@ FIELDS: tuple[Field, ...] = (
     Field("parallel", DERIVED),  # the same paragraph in other languages, when asked for
 )
 
+
+@dataclass(frozen=True)
+class Proceedings:
+    """How a document went through the General Assembly: the last fields of a
+    :class:`~search.documents.Document` and of a :class:`~search.hits.Passage`.
+
+    A class that puts them last lists this base first (``class Passage(Proceedings,
+    _Head)``): a dataclass orders the fields of its bases from the last to the first.
+    """
+
+    distributed: str = ""
+    meeting: str = ""
+    agenda_item: str = ""
+    agenda_title: str = ""
+    committee: str = ""
+    report: str = ""
+
+
 #: Passage attributes (JSON keys) in order.
 NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 

@@ -43,8 +43,8 @@ import math
 import re
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
@@ -62,6 +62,8 @@ from .languages import chain_name
 from .wording import ADDED, Wording, diff, wording
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from .index import Index
 
 #: The least similarity (0 to 1) of a paragraph and its counterpart in the predecessor.
@@ -122,6 +124,15 @@ class _Pairing:
     dropped: tuple[str, ...]
 
 
+_T = TypeVar("_T", bound="DataclassInstance")
+
+
+def _from_passage(cls: type[_T], p: Passage, **values: Any) -> _T:
+    """A ``cls`` with ``values``, and the passage ``p``'s own for its other fields."""
+    taken = {f.name for f in fields(cls)} - values.keys()
+    return cls(**{name: getattr(p, name) for name in taken}, **values)
+
+
 def series(ix: Index, symbol: str) -> list[SeriesEntry]:
     """Every resolution of ``symbol``'s series, in session order, with its counts."""
     docs = _series_documents(ix, symbol)
@@ -135,12 +146,9 @@ def series(ix: Index, symbol: str) -> list[SeriesEntry]:
             counts[_status(pairing.old.get(p.paragraph))] += 1
         first = doc[0]
         out.append(
-            SeriesEntry(
-                symbol=first.symbol,
-                session=first.session,
-                date=first.date,
-                title=first.title,
-                lang=first.lang,
+            _from_passage(
+                SeriesEntry,
+                first,
                 paragraphs=len(compared),
                 unchanged=counts[UNCHANGED],
                 amended=counts[AMENDED],
@@ -194,20 +202,7 @@ def versions(ix: Index, symbol: str, label: str) -> list[ParagraphVersion]:
             sim = _pair(ix, docs[i - 1], docs[i]).old[current][1]
             status = _status((previous.paragraph, sim))
             ops = diff(_words(previous.text), _words(p.text))
-        out.append(
-            ParagraphVersion(
-                symbol=p.symbol,
-                paragraph=p.paragraph,
-                session=p.session,
-                date=p.date,
-                similarity=sim,
-                status=status,
-                text=p.text,
-                diff=ops,
-                citation=p.citation,
-                lang=p.lang,
-            )
-        )
+        out.append(_from_passage(ParagraphVersion, p, similarity=sim, status=status, diff=ops))
         previous = p
     return out
 

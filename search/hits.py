@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from .analysis import ELISION, POSSESSIVE, ChainSpec, char_tokens, fold
 from .engine.phrases import token_spans
+from .fields import Proceedings
 from .languages import CitationWords, citation_words
 from .query import Phrase, Prefix, Word, analyze
 from .symbols import INSTRUMENTS
@@ -21,9 +22,7 @@ from .twins import Twin
 
 
 @dataclass(frozen=True)
-class Passage:
-    """A paragraph as stored in the index, with its document's metadata."""
-
+class _PassageHead:
     symbol: str
     paragraph: str
     kind: str
@@ -37,12 +36,13 @@ class Passage:
     order: int = 0
     parent: str = ""
     notes: tuple[str, ...] = ()
-    distributed: str = ""
-    meeting: str = ""
-    agenda_item: str = ""
-    agenda_title: str = ""
-    committee: str = ""
-    report: str = ""
+
+
+@dataclass(frozen=True)
+class Passage(Proceedings, _PassageHead):
+    """A paragraph as stored in the index, with its document's metadata: the fields of
+    its head, its :class:`~search.fields.Proceedings`, then its twins."""
+
     #: the paragraph in other languages, when asked for (``also``): its twins
     #: (:class:`~search.twins.Twin`) by language
     parallel: dict[str, Twin] = field(default_factory=dict, hash=False, compare=False)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 #: The chain of every language without one of its own.
 NEUTRAL = "xx"
@@ -58,108 +59,81 @@ class CitationWords:
     sub_sep: str = " "  #: before the sub-paragraphs ("para. 9 (a)")
 
 
-FRENCH_CITATION = CitationWords(
-    title="titre",
-    para="par. {}",
-    footnote="note {}",
-    annex="annexe",
-    rule="art. {}",
-    preambular="{} alinéa du préambule",
-    ordinal=_ordinals(
+def _cited(
+    words: str, ordinal: Callable[[int], str], sub: str, parts: str = "", **more: Any
+) -> CitationWords:
+    """The citation words of a language.  ``words`` holds the six every language sets,
+    separated by ``|``: title, para, footnote, annex, rule, preambular; ``parts``, where
+    given, those of articles, chapters and sections: article_item, article,
+    article_full, chapter, section."""
+    title, para, footnote, annex, rule, preambular = _split(words)
+    if parts:
+        keys = ("article_item", "article", "article_full", "chapter", "section")
+        more = dict(zip(keys, _split(parts), strict=True), **more)
+    return CitationWords(title, para, footnote, annex, rule, preambular, ordinal, sub, **more)
+
+
+def _split(words: str) -> list[str]:
+    return [w.strip() for w in words.split("|")]
+
+
+FRENCH_CITATION = _cited(
+    "titre | par. {} | note {} | annexe | art. {} | {} alinéa du préambule",
+    _ordinals(
         "premier deuxième troisième quatrième cinquième sixième septième huitième neuvième"
         " dixième onzième douzième treizième quatorzième quinzième seizième dix-septième"
         " dix-huitième dix-neuvième vingtième",
         lambda n: f"{n}e",
     ),
-    sub="{})",
+    "{})",
     article_item="par. {}",
     chapter="Chapitre {}",
 )
 
-ENGLISH_CITATION = CitationWords(
-    title="title",
-    para="para. {}",
-    footnote="footnote {}",
-    annex="annex",
-    rule="rule {}",
-    preambular="{} preambular paragraph",
-    ordinal=_ordinals(
+ENGLISH_CITATION = _cited(
+    "title | para. {} | footnote {} | annex | rule {} | {} preambular paragraph",
+    _ordinals(
         "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
         " thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
         " twentieth",
         _english_suffix,
     ),
-    sub="({})",
+    "({})",
 )
 
-SPANISH_CITATION = CitationWords(
-    title="título",
-    para="párr. {}",
-    footnote="nota {}",
-    annex="anexo",
-    rule="art. {}",
-    preambular="{} párrafo del preámbulo",
-    ordinal=_ordinals(
+SPANISH_CITATION = _cited(
+    "título | párr. {} | nota {} | anexo | art. {} | {} párrafo del preámbulo",
+    _ordinals(
         "primer segundo tercer cuarto quinto sexto séptimo octavo noveno décimo undécimo duodécimo",
         lambda n: f"{n}º",
     ),
-    sub="{})",
-    article_item="párr. {}",
-    article_full="Artículo {}",
-    chapter="Capítulo {}",
-    section="secc. {}",
+    "{})",
+    "párr. {} | art. {} | Artículo {} | Capítulo {} | secc. {}",
 )
 
-RUSSIAN_CITATION = CitationWords(
-    title="название",
-    para="п. {}",
-    footnote="сноска {}",
-    annex="приложение",
-    rule="правило {}",
-    preambular="пункт {} преамбулы",
-    ordinal=str,
-    sub="{})",
-    article_item="п. {}",
-    article="ст. {}",
-    article_full="статья {}",
-    chapter="глава {}",
-    section="разд. {}",
+RUSSIAN_CITATION = _cited(
+    "название | п. {} | сноска {} | приложение | правило {} | пункт {} преамбулы",
+    str,
+    "{})",
+    "п. {} | ст. {} | статья {} | глава {} | разд. {}",
 )
 
-ARABIC_CITATION = CitationWords(
-    title="العنوان",
-    para="الفقرة {}",
-    footnote="الحاشية {}",
-    annex="المرفق",
-    rule="المادة {}",
-    preambular="الفقرة {} من الديباجة",
-    ordinal=str,
-    sub="({})",
-    article_item="الفقرة {}",
-    article="المادة {}",
-    article_full="المادة {}",
-    chapter="الفصل {}",
+ARABIC_CITATION = _cited(
+    "العنوان | الفقرة {} | الحاشية {} | المرفق | المادة {} | الفقرة {} من الديباجة",
+    str,
+    "({})",
+    "الفقرة {} | المادة {} | المادة {} | الفصل {} | الفرع {}",
     roman_chapters=False,
-    section="الفرع {}",
     sep="، ",
     join="، ",
 )
 
-CHINESE_CITATION = CitationWords(
-    title="标题",
-    para="第{}段",
-    footnote="脚注{}",
-    annex="附件",
-    rule="第{}条",
-    preambular="序言部分第{}段",
-    ordinal=str,
-    sub="({})",
-    article_item="第{}款",
-    article="第{}条",
-    article_full="第{}条",
-    chapter="第{}章",
+CHINESE_CITATION = _cited(
+    "标题 | 第{}段 | 脚注{} | 附件 | 第{}条 | 序言部分第{}段",
+    str,
+    "({})",
+    "第{}款 | 第{}条 | 第{}条 | 第{}章 | 第{}节",
     roman_chapters=False,
-    section="第{}节",
     sep="，",
     join="",
     sub_sep="",
@@ -184,69 +158,73 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+def _language(
+    code: str,
+    name: str,
+    citation: CitationWords,
+    words: str = "",
+    script: str | None = None,
+    others: str | None = None,
+) -> Language:
+    """One of the six official languages: indexed with its own chain."""
+    return Language(
+        code,
+        name,
+        chain=code,
+        words=_words(words),
+        script=re.compile(script) if script else None,
+        citation=citation,
+        others=re.compile(others) if others else None,
+    )
+
+
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
-        Language(
+        _language(
             "fr",
             "French",
-            chain="fr",
-            words=_words(
-                "le la les des du de et en est une un dans pour que qui sur au aux par avec ses"
-                " ces cette son sont leur leurs ne pas nous ou été être aussi entre dont"
-            ),
-            citation=FRENCH_CITATION,
+            FRENCH_CITATION,
+            "le la les des du de et en est une un dans pour que qui sur au aux par avec ses"
+            " ces cette son sont leur leurs ne pas nous ou été être aussi entre dont",
         ),
-        Language(
+        _language(
             "en",
             "English",
-            chain="en",
-            words=_words(
-                "the of and to in is that for on with as by are this be its at from which"
-                " it or an have has not was were been shall their all any"
-            ),
-            citation=ENGLISH_CITATION,
+            ENGLISH_CITATION,
+            "the of and to in is that for on with as by are this be its at from which"
+            " it or an have has not was were been shall their all any",
         ),
-        Language(
+        _language(
             "es",
             "Spanish",
-            chain="es",
-            words=_words(
-                "el la los las del de y en que por con para un una se su al lo como sus es"
-                " ha han sobre entre este esta"
-            ),
-            citation=SPANISH_CITATION,
+            SPANISH_CITATION,
+            "el la los las del de y en que por con para un una se su al lo como sus es"
+            " ha han sobre entre este esta",
         ),
         # Russian and Arabic share their scripts with other languages: letters those
         # have (Ukrainian і ї є ґ, Belarusian ў; Persian and Urdu پ چ ژ گ ک ی) and the
         # function words of a long enough text tell them apart.
-        Language(
+        _language(
             "ru",
             "Russian",
-            chain="ru",
-            script=re.compile(r"[\u0400-\u052f]"),
-            words=_words("и в на не с что по к из для как от о это или при"),
-            citation=RUSSIAN_CITATION,
-            others=re.compile("[іїєґўІЇЄҐЎ]"),
+            RUSSIAN_CITATION,
+            "и в на не с что по к из для как от о это или при",
+            script=r"[\u0400-\u052f]",
+            others="[іїєґўІЇЄҐЎ]",
         ),
-        Language(
+        _language(
             "ar",
             "Arabic",
-            chain="ar",
-            script=re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]"),
-            words=_words("في من على إلى أن التي الذي عن أو ما لا مع"),
-            citation=ARABIC_CITATION,
-            others=re.compile("[پچژگکیٹڈڑےں]"),
+            ARABIC_CITATION,
+            "في من على إلى أن التي الذي عن أو ما لا مع",
+            script=r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]",
+            others="[پچژگکیٹڈڑےں]",
         ),
-        Language(
-            "zh",
-            "Chinese",
-            chain="zh",
-            script=re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]"),
-            citation=CHINESE_CITATION,
-        ),
+        _language("zh", "Chinese", CHINESE_CITATION, script=r"[\u3400-\u4dbf\u4e00-\u9fff]"),
     )
 }
+
 
 #: Frequent words of Latin-script languages unsearch does not index as such: they
 #: compete in detection so that Italian, Portuguese or German is not taken for

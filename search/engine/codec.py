@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import struct
 from bisect import bisect_left
+from hashlib import md5
 from io import RawIOBase
 from typing import Any
 
@@ -25,8 +26,10 @@ from whoosh import columns, fields, formats
 from whoosh.codec import whoosh3
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import OverlayStorage
+from whoosh.filedb.filetables import md5_hash
 from whoosh.filedb.structfile import BufferFile
 from whoosh.matching import LeafMatcher, NullMatcher, ReadTooFar
+from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 
 from ..analysis import PAIR_MARK, STOP_MARK, WORD_MARK, index_positions
@@ -293,6 +296,75 @@ def terminfo(
     and where its postings are."""
     row = (0, weight, frequency, minlength, maxlength, maxweight, minid, maxid)
     return _TERMINFO.pack(*row) + _OFFSET.pack(offset) + _EXTENT_LENGTH.pack(length)
+
+
+#: A term dictionary entry with the extent of its postings (see :func:`terminfo`).
+_ENTRY = struct.Struct("!BfIBBfIIQI")
+#: The lengths before each key and value in an ordered hash file.
+_ITEM_LENGTHS = struct.Struct("!ii")
+
+
+class TermWriter:
+    """Writes a W3 field writer's terms in order, their postings and dictionary entries
+    in one file write each per :meth:`flush`, rather than three or four per term
+    (what Whoosh's ``OrderedHashWriter.add`` and ``W3FieldWriter`` do, byte for byte).
+    """
+
+    def __init__(self, fieldwriter) -> None:
+        self._tindex = tindex = fieldwriter._tindex
+        self._postfile = fieldwriter._postfile
+        self._prefix = pack_ushort(fieldwriter._fieldid)
+        self._md5 = tindex.hashfn is md5_hash  # the hash every W3 term file uses
+        self._offset = self._postfile.tell()
+        self._entries: list[tuple[bytes, bytes]] = []
+        self._postings: list[bytes] = []
+
+    def add(self, tbytes: bytes, postings: bytes, stats: tuple) -> None:
+        """Add a term (after the last one) with its encoded postings and the
+        statistics :func:`terminfo` takes before their extent."""
+        entry = _ENTRY.pack(0, *stats, self._offset, len(postings))
+        self._offset += len(postings)
+        self._postings.append(postings)
+        self._entries.append((self._prefix + tbytes, entry))
+        if len(self._entries) >= 4096:
+            self.flush()
+
+    def add_entry(self, tbytes: bytes, postings: bytes, entry: bytes) -> None:
+        """Add a term whose dictionary entry is made (its extent included)."""
+        self._offset += len(postings)
+        self._postings.append(postings)
+        self._entries.append((self._prefix + tbytes, entry))
+        if len(self._entries) >= 4096:
+            self.flush()
+
+    @property
+    def offset(self) -> int:
+        """Where the next term's postings go in the postings file."""
+        return self._offset
+
+    def flush(self) -> None:
+        if not self._entries:
+            return
+        self._postfile.write(b"".join(self._postings))
+        tindex = self._tindex
+        dbfile, buckets, index = tindex.dbfile, tindex.buckets, tindex.index
+        if self._entries[0][0] <= tindex.lastkey:
+            raise ValueError(f"keys must increase: {tindex.lastkey!r}..{self._entries[0][0]!r}")
+        pos = dbfile.tell()
+        chunks = []
+        for key, value in self._entries:
+            index.append(pos)
+            if self._md5:
+                h = int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
+            else:
+                h = tindex.hashfn(key)
+            buckets[h & 255].append((h, pos))
+            chunk = _ITEM_LENGTHS.pack(len(key), len(value)) + key + value
+            chunks.append(chunk)
+            pos += len(chunk)
+        dbfile.write(b"".join(chunks))
+        tindex.lastkey = self._entries[-1][0]
+        self._entries, self._postings = [], []
 
 
 class ArrayMatcher(LeafMatcher):

@@ -29,11 +29,10 @@ import numpy as np
 from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
 # isort: split
-from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 from ..analysis import MAX_PAIR_GAP, STOP_MARK, WORD_MARK, IndexTerms, pair_term
-from .codec import extra_term, terminfo
+from .codec import TermWriter, extra_term
 from .postings import Postings, encode_position_lists, encode_postings
 
 #: Memory of one token of :class:`TextPostings` while its segment is written (the
@@ -209,6 +208,7 @@ class TextPostings:
                     out.term(tbytes, fast[0], fast[1])
                 else:
                     out.merged(tbytes, fast, postings or [])
+        out.terms.flush()
 
     def _rows(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every posting's term id, document and position, one row per position (in
@@ -365,24 +365,16 @@ def _length_bytes(lengths: np.ndarray) -> np.ndarray:
 
 
 class _Out:
-    """Writes terms into a W3 field writer's term dictionary and postings file."""
+    """Writes a field's terms through a :class:`~search.engine.codec.TermWriter`."""
 
     def __init__(self, fieldwriter, lengths: np.ndarray) -> None:
-        self._tindex = fieldwriter._tindex
-        self._postfile = fieldwriter._postfile
-        self._prefix = pack_ushort(fieldwriter._fieldid)
+        self.terms = TermWriter(fieldwriter)
         self._lengths = lengths
 
     def term(self, tbytes: bytes, data: bytes, info: tuple[Any, ...]) -> None:
         """Write a term's encoded list and its dictionary entry (``info``: the
         statistics :func:`~search.engine.codec.terminfo` takes before the extent)."""
-        offset = self._postfile.tell()
-        self._postfile.write(data)
-        weight, frequency, shortest, longest, heaviest, first, last = info
-        entry = terminfo(
-            weight, frequency, shortest, longest, heaviest, first, last, offset, len(data)
-        )
-        self._tindex.add(self._prefix + tbytes, entry)
+        self.terms.add(tbytes, data, info)
 
     def merged(self, tbytes: bytes, fast, raw: list) -> None:
         """A term's postings of this segment (``fast``, or None) and of segments merged

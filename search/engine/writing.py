@@ -43,6 +43,7 @@ from .codec import (
     BYTE_LENGTHS,
     ArrayCodec,
     ArrayPostingsWriter,
+    TermWriter,
     TextPositions,
     add_stored_record,
     entry_extent,
@@ -525,16 +526,14 @@ class _Merge:
 
     def _write_field(self, fieldwriter, name: str) -> None:
         # the term dictionary and postings file of W3FieldWriter, written directly
-        tindex, postfile = fieldwriter._tindex, fieldwriter._postfile
-        prefix = pack_ushort(fieldwriter._fieldid)
+        out = TermWriter(fieldwriter)
         streams = [self._terms(i, name) for i in range(len(self.readers))]
         for tbytes, group in groupby(heapq.merge(*streams), key=itemgetter(0)):
             parts = [(i, entry) for _, i, entry in group]
             data = merge_postings([(self._postings(i, entry), self.bases[i]) for i, entry in parts])
-            start = postfile.tell()
-            postfile.write(data)
             entries = [(entry, self.bases[i]) for i, entry in parts]
-            tindex.add(prefix + tbytes, merge_terminfo(entries, start, len(data)))
+            out.add_entry(tbytes, data, merge_terminfo(entries, out.offset, len(data)))
+        out.flush()
 
     def _postings(self, i: int, entry: bytes) -> bytes:
         offset, length = entry_extent(entry)
