@@ -166,6 +166,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"| {what} | {len(t.wall)} | {ms(w['p50'])} | {ms(w['p95'])} | {ms(w['max'])} "
                 f"| {ms(c['p50'])} | {ms(c['p95'])} |"
                 for what, t in rows
+                if t.wall  # speeches have no operative paragraphs to follow
                 for w, c in [(_stats(t.wall), _stats(t.cpu))]
             ),
             f"| `unsearch similar --file` 40-paragraph .docx (a process) | {file_run['n']} "
