@@ -451,10 +451,8 @@ class Index:
                 read[docnum] = (p, chains[chain_name(p.lang)], stored)
             return read[docnum]
 
-        tiers: tuple[list[tuple[float, int]], list[tuple[float, int]]] = (
-            [],
-            [],
-        )  # holding the pasted words, the others
+        # the candidates holding the pasted words, then the others
+        tiers: tuple[list[tuple[float, int]], list[tuple[float, int]]] = ([], [])
         for raw, docnum in top:
             if words is None:
                 apart = False
