@@ -510,14 +510,21 @@ def _compiled(node: Node, chain: str | ChainSpec) -> wq.Query | None:
 
 def within_chain(q: wq.Query, chain: str | ChainSpec) -> wq.Query:
     """``q``, kept to the paragraphs of ``chain``: as it is where each document it
-    matches has a word in the chain's text field, otherwise with the ``chain``
-    term added (a negation or filters alone match paragraphs of every language;
-    so, as far as this test sees, does a prefix)."""
+    matches has a word in the chain's text field (a word, a phrase or a prefix
+    there: only a paragraph of the chain has that field), otherwise with the
+    ``chain`` term added (a negation or filters alone match paragraphs of every
+    language).
+
+    >>> within_chain(wq.Prefix("text_en", "cooperat"), "en")
+    Prefix('text_en', 'cooperat')
+    >>> within_chain(wq.Term("year", "2024"), "en")
+    And([Term('year', '2024'), Term('chain', 'en')])
+    """
     return q if _bound(q, f"text_{chain}") else wq.And([q, wq.Term("chain", str(chain))])
 
 
 def _bound(q: wq.Query, field: str) -> bool:
-    if isinstance(q, (wq.Term, ExactPhrase)):
+    if isinstance(q, (wq.Term, wq.Prefix, ExactPhrase)):
         return q.fieldname == field
     if isinstance(q, wq.And):
         return any(_bound(sub, field) for sub in q.subqueries)
