@@ -827,22 +827,27 @@ def _char_tokens(spec: ChainSpec):
         ]
     tokenizer, *filters = chain.items
     memo = _Memo(filters, ("text", "pos"))
+    known = memo._memo  # read directly: these loops run once per token of a hit
     if isinstance(tokenizer, CJKBigramTokenizer):
 
-        def spans(text: str):
-            return tokenizer.spans(text)
-    else:
-        finditer = tokenizer.expression.finditer
+        def bigrams(text: str) -> list[tuple[str, int, int, int]]:
+            out = []
+            for raw, pos, start, end in tokenizer.spans(text):
+                got = known.get(raw)
+                for term, shift in memo(raw) if got is None else got:
+                    out.append((term, pos + shift, start, end))
+            return out
 
-        def spans(text: str):
-            for pos, m in enumerate(finditer(text)):
-                yield m.group(), pos, m.start(), m.end()
+        return bigrams
+    finditer = tokenizer.expression.finditer
 
     def run(text: str) -> list[tuple[str, int, int, int]]:
         out = []
-        for raw, pos, start, end in spans(text):
-            for term, shift in memo(raw):
-                out.append((term, pos + shift, start, end))
+        for pos, m in enumerate(finditer(text)):
+            raw = m.group()
+            got = known.get(raw)
+            for term, shift in memo(raw) if got is None else got:
+                out.append((term, pos + shift, m.start(), m.end()))
         return out
 
     return run
