@@ -21,7 +21,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
-from .engine.matching import Ranked, rank  # first: Whoosh is imported by the engine
+from .engine.matching import (
+    Ranked,
+    Unsupported,
+    matched,
+    rank,
+)  # first: Whoosh is imported by the engine
 
 # isort: split
 from whoosh import fields
@@ -77,10 +82,13 @@ INDEX_ENV = "UNSEARCH_INDEX"
 
 #: How many top hits are re-ranked by proximity and title, per hit asked for.
 RERANK_FACTOR = 3
+#: Score bonus for the query's words standing close together, at most (see
+#: :func:`search.hits.proximity`).
+PROXIMITY_BOOST = 0.5
 #: Score bonus for a paragraph whose document title also matches the query.
 TITLE_BOOST = 0.2
-#: The most re-ranking raises a score: proximity (at most 0.5) and a title match.
-MAX_RAISE = 1.0 + 0.5 + TITLE_BOOST
+#: The most re-ranking raises a score: proximity and a title match.
+MAX_RAISE = 1.0 + PROXIMITY_BOOST + TITLE_BOOST
 
 
 def default_index_dir() -> Path:
@@ -408,13 +416,16 @@ class Index:
         found = self._top(s, q, window, timeout)
         top = list(found.top)
         words = pasted(node)
-        may_hold: set[int] | None = None  # the documents that may hold the pasted words
+        may_hold: set[int] | None = None  # the candidates that may hold the pasted words
         if words is not None:  # the paragraphs holding the words verbatim, too
             seen = {docnum for _, docnum in top}
-            verbatim = self._top(s, self._compile(words[1], query, lang), window * 2, timeout)
+            phrase = self._compile(words[1], query, lang)
+            verbatim = self._top(s, phrase, window * 2, timeout)
             top += [(score, d) for score, d in verbatim.top if d not in seen]
-            if len(verbatim.top) < window * 2:  # every paragraph that has the phrase
-                may_hold = {d for _, d in verbatim.top}
+            may_hold = {d for _, d in verbatim.top}
+            if len(verbatim.top) == window * 2 or verbatim.partial:
+                # more paragraphs may have the phrase: which of the others do
+                may_hold = self._matched(s, phrase, seen - may_hold, may_hold)
         ranked = self._rerank(s, top, leaves, limit, words and words[0], may_hold)
         hits: HitList[Hit] = HitList()
         for _, neg, *_, p, matches, stored in ranked:
@@ -436,11 +447,13 @@ class Index:
         sorted: the paragraphs holding the pasted ``words`` verbatim first, then by
         score raised for words close together and for words of the title.
 
-        The raised score is at most :data:`MAX_RAISE` times the engine's, so a tier's
-        candidates are taken best first and the rest of the tier is skipped once the
-        ``limit``-th score found is out of their reach: the same hits, fewer
-        paragraphs read and analysed.  ``may_hold``, where known, holds every
-        candidate that can hold the words (those a phrase query of them found)."""
+        The raised score is at most :data:`MAX_RAISE` times the engine's, so the
+        candidates are taken best first and the rest are skipped once the
+        ``limit``-th score found is out of their reach; a paragraph read (its kind
+        and title known) whose words could not raise it enough is not analysed:
+        the same hits, fewer paragraphs read and analysed.  ``may_hold``, where
+        known, holds every candidate that can hold the words (those a phrase
+        query of them matches); the others are not read to tell."""
         chains = self.chains  # the index's own, not the package's
         read: dict[int, tuple[Passage, ChainSpec, Stored]] = {}
 
@@ -451,38 +464,47 @@ class Index:
                 read[docnum] = (p, chains[chain_name(p.lang)], stored)
             return read[docnum]
 
-        # the candidates holding the pasted words, then the others
-        tiers: tuple[list[tuple[float, int]], list[tuple[float, int]]] = ([], [])
-        for raw, docnum in top:
-            if words is None:
-                apart = False
-            elif may_hold is not None and docnum not in may_hold:
-                apart = True
-            else:
-                p, chain, _ = passage(docnum)
-                apart = not holds(p.text, chain, words)
-            tiers[apart].append((raw, docnum))
         ranked: list[Reranked] = []
-        for level, tier in enumerate(tiers):
+        # the candidates holding the pasted words, then the others: a candidate is
+        # put in its tier when it is reached
+        tier = sorted(top, key=lambda t: -t[0])
+        for level in (0, 1):
             wanted = limit - len(ranked)  # a tier ranks below the one before it
             if wanted <= 0:
                 break
+            verbatim = words if level == 0 else None  # the words a candidate must hold
             best: list[float] = []  # the tier's ``wanted`` best scores, a min-heap
-            for raw, docnum in sorted(tier, key=lambda t: -t[0]):
-                if len(best) == wanted and 0 <= raw * MAX_RAISE < best[0] * (1 - 1e-9):
+            others: list[tuple[float, int]] = []  # the candidates of the next tier
+            for raw, docnum in tier:
+                full = len(best) == wanted
+                if full and _out_of_reach(raw, MAX_RAISE, best[0]):
+                    # neither this candidate nor any after it ranks among the
+                    # ``wanted`` found, whatever its tier: the next has no place left
                     break
+                if verbatim is not None and may_hold is not None and docnum not in may_hold:
+                    others.append((raw, docnum))
+                    continue
                 p, chain, stored = passage(docnum)
+                title = bool(p.title) and _title_matches(p.title, chain, tuple(leaves))
+                weight = kind_weight(p.kind)
+                most = (1.0 + PROXIMITY_BOOST + (TITLE_BOOST if title else 0.0)) * weight
+                if full and _out_of_reach(raw, most, best[0]):
+                    continue  # as above, however close its words stand
+                if verbatim is not None and not holds(p.text, chain, verbatim):
+                    others.append((raw, docnum))
+                    continue
                 matches = find_matches(p.text, chain, leaves)
-                bonus = 0.5 * proximity(p.text, matches)
-                if p.title and _title_matches(p.title, chain, tuple(leaves)):
+                bonus = PROXIMITY_BOOST * proximity(p.text, matches)
+                if title:
                     bonus += TITLE_BOOST
-                score = raw * (1.0 + bonus) * kind_weight(p.kind)
+                score = raw * (1.0 + bonus) * weight
                 heapq.heappush(best, score)
                 if len(best) > wanted:
                     heapq.heappop(best)
                 ranked.append(
                     (bool(level), round(-score, 9), p.symbol, p.lang, p.order, p, matches, stored)
                 )
+            tier = others
         ranked.sort(key=lambda t: t[:5])
         return ranked[:limit]
 
@@ -611,6 +633,16 @@ class Index:
             self._chains_seen = (s, found or frozenset(CHAINS))
         return self._chains_seen[1]
 
+    def _matched(
+        self, s: Searcher, q: wq.Query, docnums: set[int], known: set[int]
+    ) -> set[int] | None:
+        """``known`` and those of ``docnums`` that ``q`` matches, or None where the
+        engine cannot tell (the index's postings are not its own)."""
+        try:
+            return known | matched(s, q, docnums, self._lengths)
+        except Unsupported:
+            return None
+
     def _top(self, s: Searcher, q: wq.Query, window: int, timeout: float | None) -> Ranked:
         """The ``window`` best documents for ``q``: vectorised where the query allows
         (:mod:`search.engine.matching`), otherwise with Whoosh's collector."""
@@ -635,6 +667,12 @@ class Index:
             )
             for p, f in citing[:limit]
         )
+
+
+def _out_of_reach(raw: float, most: float, floor: float) -> bool:
+    """Whether a candidate of engine score ``raw``, raised at most ``most`` times,
+    scores below ``floor`` (the lowest of the scores kept), rounding aside."""
+    return 0 <= raw * most < floor * (1 - 1e-9)
 
 
 def _hit(passage: Passage, stored: Stored, **scored: Any) -> Hit:

@@ -11,7 +11,7 @@ import search
 import search.engine.matching as matching_module
 import search.index as index_module
 from search.engine.codec import ArrayMatcher
-from search.engine.matching import Unsupported, top_documents
+from search.engine.matching import Unsupported, matched, top_documents
 from search.engine.postings import SUMS, Postings, encode_postings
 
 #: Every query form the engine evaluates; prefixes aside (see below).
@@ -79,6 +79,17 @@ def test_same_hits_as_whoosh_matchers(ix, whoosh_only, query):
 def test_same_hits_as_whoosh_matchers_deep(ix, whoosh_only, query):
     # far past the first page, where ties on score are many
     assert _keys(ix.search(query, limit=200)) == _keys(whoosh_only(ix, query, limit=200))
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_documents_matched_among_some_are_those_a_full_search_finds(ix, query):
+    s = ix.searcher()
+    q = ix._compile(index_module.parse(query), query, None)
+    every = {docnum for _, docnum in top_documents(s, q, s.doc_count_all(), ix._lengths).top}
+    rng = random.Random(query)
+    some = set(rng.sample(sorted(every), min(20, len(every))))
+    some |= set(rng.sample(range(s.doc_count_all()), 50))
+    assert matched(s, q, some, ix._lengths) == some & every
 
 
 def test_the_sample_index_is_searched_vectorised(ix):

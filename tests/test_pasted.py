@@ -3,7 +3,47 @@ outrank operative and preambular paragraphs on the same words."""
 
 from __future__ import annotations
 
+import pytest
+
+import search.index as index_module
 from search.pasted import holds
+
+#: Pasted words of the series index, some held verbatim by many paragraphs.
+PASTED = [
+    "to achieving sustainable development in",
+    "reaffirming further its resolution",
+    "Nations Framework Convention",
+    "the General Assembly",
+    "sustainable development goals",
+    "pays en développement",
+    "decides to include in the provisional agenda",
+    "climate change kind:op",
+]
+
+
+@pytest.fixture
+def read_all(monkeypatch):
+    """Search with every candidate read, analysed and scored, and every candidate's
+    text checked for the pasted words."""
+
+    def run(ix, query, **kwargs):
+        with monkeypatch.context() as m:
+            m.setattr(index_module, "_out_of_reach", lambda *args: False)
+            m.setattr(index_module.Index, "_matched", lambda *args: None)
+            return ix.search(query, **kwargs)
+
+    return run
+
+
+@pytest.mark.parametrize("query", PASTED)
+@pytest.mark.parametrize("limit", [1, 3, 10])
+def test_candidates_left_unread_change_no_hit(series_ix, read_all, query, limit):
+    def keys(hits):
+        return [(h.symbol, h.paragraph, h.lang, h.score, h.matches) for h in hits]
+
+    assert keys(series_ix.search(query, limit=limit)) == keys(
+        read_all(series_ix, query, limit=limit)
+    )
 
 
 def test_verbatim_paragraphs_rank_first(series_ix):

@@ -21,7 +21,7 @@ runs it with Whoosh's matchers instead.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -211,6 +211,28 @@ def top_documents(
     return Ranked(top, partial)
 
 
+def matched(searcher, q: wq.Query, docnums: Iterable[int], lengths: Lengths) -> set[int]:
+    """Which of ``docnums`` (live documents of the searcher) ``q`` matches: each
+    term is looked up for those documents only, phrase positions are checked for
+    those only, and nothing is scored.  Raises :class:`Unsupported` where
+    :func:`top_documents` would."""
+    if not isinstance(searcher.weighting, BM25F):
+        raise Unsupported("only BM25F is vectorised")
+    wanted = np.unique(np.fromiter(docnums, dtype=np.int64))
+    found: set[int] = set()
+    averages: dict[str, float] = {}
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        lo, hi = np.searchsorted(wanted, [offset, offset + reader.doc_count_all()]).tolist()
+        if lo == hi:
+            continue
+        local = wanted[lo:hi] - offset
+        matches = _Segment(searcher, reader, lengths, averages).run(q, local)
+        held = matches.docs[np.isin(matches.docs, local)]
+        found.update((held[_passes(matches.checks, held)] + offset).tolist())
+    return found
+
+
 def _best(scores: np.ndarray, docs: np.ndarray, limit: int) -> np.ndarray:
     """Indexes of the ``limit`` highest scores, ties to the lowest document number."""
     if len(scores) > 4 * limit:
@@ -245,7 +267,7 @@ class _Segment:
         if isinstance(q, wq.Term):
             return self.term(q.fieldname, q.text, within)
         if isinstance(q, ExactPhrase):
-            return self.phrase(q)
+            return self.phrase(q, within)
         if isinstance(q, wq.And):
             subs = q.subqueries
             sizes = [self._size(sub) for sub in subs]
@@ -253,9 +275,10 @@ class _Segment:
                 return _NONE  # a part without a document in this segment
             # the rarest first, so that parts that never meet spare the others
             order = sorted(range(len(subs)), key=sizes.__getitem__)
-            return self.conjunction([(i, lambda w, q=subs[i]: self.run(q, w)) for i in order])
+            parts = [(i, lambda w, q=subs[i]: self.run(q, w)) for i in order]
+            return self.conjunction(parts, within)
         if isinstance(q, wq.Or):
-            return self.union([self.run(sub) for sub in q.subqueries])
+            return self.union([self.run(sub, within) for sub in q.subqueries])
         if isinstance(q, wq.AndNot):
             positive, negative = self.run(q.a, within), self.run(q.b).settled()
             return positive.take(~np.isin(positive.docs, negative.docs, assume_unique=True))
@@ -377,12 +400,13 @@ class _Segment:
 
     # -- combinations -------------------------------------------------------------
 
-    def conjunction(self, parts) -> _Matches:
-        """The documents every part matches; ``parts`` are ``(i, make)`` pairs in the
-        order to evaluate them, and scores are added in the order of ``i``."""
+    def conjunction(self, parts, within: np.ndarray | None = None) -> _Matches:
+        """The documents every part matches (of ``within``, if given); ``parts`` are
+        ``(i, make)`` pairs in the order to evaluate them, and scores are added in
+        the order of ``i``."""
         made: dict[int, _Matches] = {}
         idx: dict[int, np.ndarray | None] = {}  # per part: its indexes of ``common``
-        common = None
+        common = within
         for i, make in parts:
             part = make(common)
             if not len(part.docs):
@@ -430,7 +454,7 @@ class _Segment:
 
     # -- phrases ------------------------------------------------------------------
 
-    def phrase(self, q: ExactPhrase) -> _Matches:
+    def phrase(self, q: ExactPhrase, within: np.ndarray | None = None) -> _Matches:
         words = [(w, o) for w, o in zip(q.words, q.offsets, strict=True) if w != STOP_MARK]
         stops = [o for w, o in zip(q.words, q.offsets, strict=True) if w == STOP_MARK]
         frequency: dict[str, int] = {}
@@ -465,7 +489,7 @@ class _Segment:
             k = np.searchsorted(held, docs)
             return (k if at is None else at[k]).tolist()
 
-        matches = self.conjunction([(k, make(w)) for k, (w, _) in enumerate(words)])
+        matches = self.conjunction([(k, make(w)) for k, (w, _) in enumerate(words)], within)
         if not len(matches.docs):
             return _NONE
         decode = self.searcher.schema[q.fieldname].format.decode_positions
