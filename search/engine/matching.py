@@ -188,9 +188,15 @@ def top_documents(
     # phrase positions: check candidates best first, in batches, until ``limit`` pass
     order = np.lexsort((all_docs, -all_scores))
     top: list[tuple[float, int]] = []
-    start = 0
+    start = checked = passing = 0  # candidates checked so far, and how many passed
     while start < len(order) and len(top) < limit:
-        batch = order[start : start + max(2 * (limit - len(top)), _BATCH)]
+        # as many as should give the hits still needed, at the share passing so far
+        needed = limit - len(top)
+        if passing:
+            needed = -(-needed * checked // passing)
+        elif checked:
+            needed = checked  # none passed yet: as many again
+        batch = order[start : start + max(needed, _BATCH)]
         start += len(batch)
         ok = np.zeros(len(batch), dtype=bool)
         batch_owners = all_owners[batch]
@@ -198,6 +204,8 @@ def top_documents(
             mine = np.flatnonzero(batch_owners == owner)
             offset, checks = segments[owner]
             ok[mine] = _passes(checks, all_docs[batch[mine]] - offset)
+        checked += len(batch)
+        passing += int(ok.sum())
         for i, passed in zip(batch.tolist(), ok.tolist(), strict=True):
             if passed:
                 top.append((float(all_scores[i]), int(all_docs[i])))
@@ -283,8 +291,10 @@ class _Segment:
             positive, negative = self.run(q.a, within), self.run(q.b).settled()
             return positive.take(~np.isin(positive.docs, negative.docs, assume_unique=True))
         if isinstance(q, (wq.Prefix, wq.TermRange)):
-            texts = [t for t in q._btexts(self.reader) if t]
             fieldname = q.field()
+            if not self._terms.has_field(fieldname):
+                return _NONE  # not a word of the field in this segment to expand to
+            texts = [t for t in q._btexts(self.reader) if t]
             field_ = self.searcher.schema[fieldname]
             return self.union([self.term(fieldname, field_.from_bytes(t)) for t in texts])
         if q is wq.NullQuery:
