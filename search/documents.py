@@ -204,8 +204,7 @@ def detect_language(text: str) -> str:
         return best if _is_own_script_language(best, sample) else "und"
     words = Counter(map(str.lower, _WORD.findall(sample)))
     counts = {
-        lang: sum(map(words.__getitem__, known & words.keys()))
-        for lang, known in _WORDS_OF.items()
+        lang: sum(map(words.__getitem__, known & words.keys())) for lang, known in _WORDS_OF.items()
     }
     ranked = sorted(counts, key=counts.__getitem__, reverse=True)
     first, second = counts[ranked[0]], counts[ranked[1]]
