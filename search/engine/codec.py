@@ -279,6 +279,16 @@ def merge_terminfo(entries: list[tuple[bytes, int]], offset: int, length: int) -
     return terminfo(*row, offset, length)
 
 
+def moved_terminfo(entry: bytes, base: int, offset: int, length: int) -> bytes:
+    """The W3 term dictionary entry of a term of one segment only, its documents moved
+    up by ``base`` and its postings at ``offset``, ``length`` (what
+    :func:`merge_terminfo` gives for one entry)."""
+    row = _ENTRY.unpack(entry)
+    if row[0]:
+        raise IndexFormatError("a term's postings are inlined, which unsearch never writes")
+    return _ENTRY.pack(0, *row[1:6], row[6] + base, row[7] + base, offset, length)
+
+
 def terminfo(
     weight: float,
     frequency: int,
@@ -301,7 +311,7 @@ def terminfo(
 #: A term dictionary entry with the extent of its postings (see :func:`terminfo`).
 _ENTRY = struct.Struct("!BfIBBfIIQI")
 #: The lengths before each key and value in an ordered hash file.
-_ITEM_LENGTHS = struct.Struct("!ii")
+ITEM_LENGTHS = struct.Struct("!ii")
 
 
 class TermWriter:
@@ -359,7 +369,7 @@ class TermWriter:
             else:
                 h = tindex.hashfn(key)
             buckets[h & 255].append((h, pos))
-            chunk = _ITEM_LENGTHS.pack(len(key), len(value)) + key + value
+            chunk = ITEM_LENGTHS.pack(len(key), len(value)) + key + value
             chunks.append(chunk)
             pos += len(chunk)
         dbfile.write(b"".join(chunks))

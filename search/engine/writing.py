@@ -19,10 +19,7 @@ of its words up in every segment.
 from __future__ import annotations
 
 import contextlib
-import heapq
 from collections.abc import Callable
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -41,6 +38,7 @@ from ..analysis import fast_index_terms
 from . import store
 from .codec import (
     BYTE_LENGTHS,
+    ITEM_LENGTHS,
     ArrayCodec,
     ArrayPostingsWriter,
     TermWriter,
@@ -50,9 +48,10 @@ from .codec import (
     length_bytes,
     make_codec,
     merge_terminfo,
+    moved_terminfo,
     stored_records,
 )
-from .postings import merge_postings
+from .postings import merge_postings, moved_postings
 from .textbuffer import PreparedText, TextPostings, TokenCodes
 
 #: A segment is written, and a new one started, once writing its postings would take
@@ -527,29 +526,75 @@ class _Merge:
     def _write_field(self, fieldwriter, name: str) -> None:
         # the term dictionary and postings file of W3FieldWriter, written directly
         out = TermWriter(fieldwriter)
-        streams = [self._terms(i, name) for i in range(len(self.readers))]
-        for tbytes, group in groupby(heapq.merge(*streams), key=itemgetter(0)):
-            parts = [(i, entry) for _, i, entry in group]
-            data = merge_postings([(self._postings(i, entry), self.bases[i]) for i, entry in parts])
-            entries = [(entry, self.bases[i]) for i, entry in parts]
-            out.add_entry(tbytes, data, merge_terminfo(entries, out.offset, len(data)))
+        keys: list[bytes] = []
+        owners: list[int] = []
+        entries: list[bytes] = []
+        for i in range(len(self.readers)):
+            got_keys, got_entries = self._field_terms(i, name)
+            keys += got_keys
+            entries += got_entries
+            owners += [i] * len(got_keys)
+        # every segment's terms in one order; a term's segments stay in their order
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        lists = [self._postings_file(i) for i in range(len(self.readers))]
+        bases = self.bases
+        n, j = len(order), 0
+        while j < n:
+            k = order[j]
+            tbytes = keys[k]
+            e = j + 1
+            while e < n and keys[order[e]] == tbytes:
+                e += 1
+            if e == j + 1:  # a term of one segment: its list as it is, moved up
+                i, entry = owners[k], entries[k]
+                offset, length = entry_extent(entry)
+                data = moved_postings(lists[i](offset, length), bases[i])
+                out.add_entry(tbytes, data, moved_terminfo(entry, bases[i], out.offset, len(data)))
+            else:
+                parts = [(owners[x], entries[x]) for x in order[j:e]]
+                data = merge_postings(
+                    [(lists[i](*entry_extent(entry)), bases[i]) for i, entry in parts]
+                )
+                merged = [(entry, bases[i]) for i, entry in parts]
+                out.add_entry(tbytes, data, merge_terminfo(merged, out.offset, len(data)))
+            j = e
         out.flush()
 
-    def _postings(self, i: int, entry: bytes) -> bytes:
-        offset, length = entry_extent(entry)
-        return self.readers[i]._terms._postfile.get(offset, length)
+    def _postings_file(self, i: int) -> Callable[[int, int], bytes]:
+        """Reader ``i``'s postings at an offset and length."""
+        postfile = self.readers[i]._terms._postfile
+        buf = getattr(postfile, "_buf", None)
+        if buf is None:
+            return postfile.get
+        return lambda offset, length: bytes(buf[offset : offset + length])
 
-    def _terms(self, i: int, name: str):
-        """``(term bytes, i, dictionary entry)`` of reader ``i``'s terms in the field."""
+    def _field_terms(self, i: int, name: str) -> tuple[list[bytes], list[bytes]]:
+        """Reader ``i``'s terms in the field and their dictionary entries, in order,
+        read in one piece from its term file (an ordered hash file: each item's key
+        and value lengths, then the key and the value)."""
         terms = self.readers[i]._terms
         fnum = terms._fieldmap.get(name)
         if fnum is None:
-            return
-        prefix = pack_ushort(fnum)
-        for key, entry in terms._tindex.items_from(prefix):
-            if key[:2] != prefix:
-                return
-            yield key[2:], i, entry
+            return [], []
+        tindex = terms._tindex
+        start = tindex.closest_key_pos(pack_ushort(fnum))
+        if start is None:
+            return [], []
+        end = tindex.closest_key_pos(pack_ushort(fnum + 1)) if fnum + 1 < 1 << 16 else None
+        if end is None:
+            end = tindex.endofdata
+        blob = tindex.dbfile.get(start, end - start)
+        keys, entries = [], []
+        unpack = ITEM_LENGTHS.unpack_from
+        pos, size = 0, len(blob)
+        while pos < size:
+            keylen, datalen = unpack(blob, pos)
+            pos += 8
+            keys.append(blob[pos + 2 : pos + keylen])  # less the field's number
+            pos += keylen
+            entries.append(blob[pos : pos + datalen])
+            pos += datalen
+        return keys, entries
 
 
 class _SharedTemp:
