@@ -26,7 +26,7 @@ from whoosh import query as wq
 from .analysis import MAX_PAIR_GAP, ChainSpec, chain_name, common_stems, pair_term
 from .documents import detect_language
 from .drafts import read_draft
-from .errors import QueryError
+from .errors import QueryError, UnknownValueError
 from .hits import Hit, HitList
 from .query import Node, analyze, compile_query, filters, parse, positive_leaves
 from .wording import Wording, diff, similarity, wording
@@ -172,7 +172,10 @@ def _filters(filter: str | None) -> Node | None:
     """The parsed ``--filter``: filters only (``session:1..79 kind:op``), no words."""
     if not filter or not filter.strip():
         return None
-    node = parse(filter)
+    try:
+        node = parse(filter)
+    except UnknownValueError as exc:  # a value of the --filter option
+        raise UnknownValueError(str(exc), exc.choices, exc.position, option="filter") from None
     if positive_leaves(node):
         raise QueryError(
             f"filter {filter!r}: only filters here (session:, year:, lang:, kind:, symbol:, "
