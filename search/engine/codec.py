@@ -333,12 +333,7 @@ class TermWriter:
     def add(self, tbytes: bytes, postings: bytes, stats: tuple) -> None:
         """Add a term (after the last one) with its encoded postings and the
         statistics :func:`terminfo` takes before their extent."""
-        entry = ENTRY.pack(0, *stats, self._offset, len(postings))
-        self._offset += len(postings)
-        self._postings.append(postings)
-        self._entries.append((self._prefix + tbytes, entry))
-        if len(self._entries) >= 4096:
-            self.flush()
+        self.add_entry(tbytes, postings, ENTRY.pack(0, *stats, self._offset, len(postings)))
 
     def add_entry(self, tbytes: bytes, postings: bytes, entry: bytes) -> None:
         """Add a term whose dictionary entry is made (its extent included)."""

@@ -73,8 +73,8 @@ _CHAPTER = re.compile(
 )
 # Chinese numbers and letters: 一、 … paragraphs, (子) (丑) … sub-paragraphs
 _ZH_PARAGRAPH = re.compile(r"^(?P<num>[一二三四五六七八九十]+)、\s*")
-_ZH_SUB = re.compile(r"^[(（](?P<branch>[子丑寅卯辰巳午未申酉戌亥])[)）]\s*")
 _BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
+_ZH_SUB = re.compile(rf"^[(（](?P<branch>[{_BRANCHES}])[)）]\s*")
 # at most this many lines of a first article heading's page open the Charter
 _OPENING = 40
 

@@ -24,7 +24,14 @@ from pathlib import Path
 from ..documents import Document, decode_text, detect_language
 from ..paragraphs import FN_CLOSE, FN_OPEN, Cleaned, fn_call
 from . import charter
-from .common import MASTHEAD_NAMES, build_document, text_paragraphs
+from .common import (
+    MASTHEAD_NAMES,
+    MONTHS,
+    NUMBER_WORDS,
+    QUANTITY_WORDS,
+    build_document,
+    text_paragraphs,
+)
 
 #: How much of the start of a text is searched for the marks of a resolution.
 _SNIFF = 20000
@@ -54,23 +61,6 @@ _END_OF_SENTENCE = (".", ";", ":")
 _ENDED = (".", ",", ";", ":", "!", "?")
 _ROMAN = re.compile(r"[IVX]{1,5}")
 
-# Words after which a bare number is a quantity, a date or a reference, not a footnote call.
-_NUMBER_WORDS = frozenset(
-    """a about above additional after all almost and annex annexes approximately art article
-    articles at below between by chap chapter chapters decision decisions each every first
-    for from goal goals in item items last least more nearly no of on or over p page pages
-    para paragraph paragraphs part per population pp principle principles reach recommendation
-    recommendations resolution resolutions rule rules section sections some step table target
-    targets than the their these those to top under up vol volume with within year""".split()
-)
-# Words after a bare number that make it a quantity or a date.
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december".split()
-)
-_QUANTITY_WORDS = _MONTHS | frozenset(
-    "a.m. billion days hours million months p.m. per percent thousand times to trillion weeks "
-    "years".split()
-)
 # What a symbol or a reference ends with before a number: "A/78/L.1", "Add.1", "No.3".
 _REFERENCE_ENDS = ("add.", "rev.", "corr.", "no.", "para.", "paras.", "vol.", "chap.", "sect.")
 
@@ -397,18 +387,18 @@ def _find_call(text: str, number: str, pos: int) -> tuple[int, int] | None:
             continue
         if lead.isdigit() and not year:
             continue
-        if run.endswith(_REFERENCE_ENDS) or next_word in _MONTHS:
+        if run.endswith(_REFERENCE_ENDS) or next_word in MONTHS:
             continue
         if len(after) >= 2:
             return start, end
-        if word and word.group().lower() in _NUMBER_WORDS:
+        if word and word.group().lower() in NUMBER_WORDS:
             continue
         if following.startswith("\n") or not following:
             return start, end
         if weak is None and (
             (
                 next_word[:1].islower()
-                and next_word not in _QUANTITY_WORDS
+                and next_word not in QUANTITY_WORDS
                 and not re.match(r"(?:and|or)\s+\d", following)
             )
             or (lead in _CALL_AFTER and following[:1].isdigit())
