@@ -543,7 +543,8 @@ class _Merge:
             owners += [i] * len(got_keys)
         # every segment's terms in one order; a term's segments stay in their order
         terms = _Terms(keys, owners, entries, sorted(range(len(keys)), key=keys.__getitem__))
-        half = _OtherHalf.start(self, terms, self.folder) if _can_fork(terms, self.folder) else None
+        folder = self.folder
+        half = _OtherHalf.start(self, terms, folder) if folder and _can_fork(terms) else None
         self._write_terms(out, terms, 0, half.first if half else len(keys))
         if half is not None and not half.join(out):
             self._write_terms(out, terms, half.first, len(keys))  # its process failed
@@ -629,8 +630,8 @@ class _Terms(NamedTuple):
 PARALLEL_TERMS = 200_000
 
 
-def _can_fork(terms: _Terms, folder: str | None) -> bool:
-    return bool(folder) and len(terms.keys) >= PARALLEL_TERMS and sys.platform.startswith("linux")
+def _can_fork(terms: _Terms) -> bool:
+    return len(terms.keys) >= PARALLEL_TERMS and sys.platform.startswith("linux")
 
 
 class _FileTerms:
