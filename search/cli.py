@@ -59,10 +59,10 @@ class DefaultGroup(click.Group):
         }
 
 
-def _fail(exc: Exception, filters: bool = True) -> click.ClickException:
+def _fail(exc: Exception) -> click.ClickException:
     """The one-line error (exit 1) for a library error; a usage error (exit 2) for
-    an unknown value of an option, or (with ``filters``) of a query's filter."""
-    if isinstance(exc, UnknownValueError) and (filters or exc.option):
+    an unknown value of an option or of a query's filter."""
+    if isinstance(exc, UnknownValueError):
         ctx = click.get_current_context(silent=True)
         if exc.option:
             return click.BadParameter(str(exc), ctx=ctx, param_hint=f"'--{exc.option}'")
@@ -455,8 +455,7 @@ def similar(
             else:
                 hits = ix.similar(text, **options)
     except SearchError as exc:
-        # an unknown value in --filter stays an error of the filter's text (exit 1)
-        raise _fail(exc, filters=False) from None
+        raise _fail(exc) from None
     if as_json:
         _dump_json(results if draft_file else hits)
         return

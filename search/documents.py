@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from . import formats
 from .errors import DocumentError
 from .fields import Proceedings
@@ -135,15 +137,41 @@ _SCRIPTS = {
     "latin": re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]"),
 }
 _LETTER = re.compile(r"[^\W\d_]")
+_SCRIPT_NAMES = (*_SCRIPTS, "letter")
+_SCRIPT_PATTERNS = (*_SCRIPTS.values(), _LETTER)
+#: Which of :data:`_SCRIPT_PATTERNS` each character seen so far matches (0 or 1 each).
+_CHAR_SCRIPTS: dict[int, tuple[int, ...]] = {}
+_ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 
 
 def _script_counts(sample: str) -> dict[str, int]:
-    """Letters of each script in ``sample`` ("other": letters of any other script)."""
+    """Letters of each script in ``sample`` ("other": letters of any other script).
+
+    Counted per distinct character: each is matched against the scripts' patterns
+    once, then its count in ``sample`` is added to theirs.
+    """
     if sample.isascii():
-        return {"latin": len(_LETTER.findall(sample))}
-    counts = {name: len(pattern.findall(sample)) for name, pattern in _SCRIPTS.items()}
-    counts["other"] = len(_LETTER.findall(sample)) - sum(counts.values())
-    return counts
+        raw = sample.encode("ascii")
+        return {"latin": len(raw) - len(raw.translate(None, _ASCII_LETTERS))}
+    codes = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if int(codes.max()) < 0x10000:
+        counts = np.bincount(codes)
+        chars = np.flatnonzero(counts)
+        counts = counts[chars]
+    else:
+        chars, counts = np.unique(codes, return_counts=True)
+    table = [_CHAR_SCRIPTS.get(c) or _char_scripts(c) for c in chars.tolist()]
+    totals = np.asarray(counts, dtype=np.int64) @ np.array(table, dtype=np.int64)
+    got = dict(zip(_SCRIPT_NAMES, totals.tolist(), strict=True))
+    letters = got.pop("letter")
+    got["other"] = letters - sum(got.values())
+    return got
+
+
+def _char_scripts(code: int) -> tuple[int, ...]:
+    ch = chr(code)
+    got = _CHAR_SCRIPTS[code] = tuple(int(p.match(ch) is not None) for p in _SCRIPT_PATTERNS)
+    return got
 
 
 def detect_language(text: str) -> str:
@@ -174,9 +202,9 @@ def detect_language(text: str) -> str:
         return "und"
     if best != "latin":
         return best if _is_own_script_language(best, sample) else "und"
-    words = Counter(w.lower() for w in _WORD.findall(sample))
+    words = Counter(map(str.lower, _WORD.findall(sample)))
     counts = {
-        lang: sum(n for w, n in words.items() if w in known) for lang, known in _WORDS_OF.items()
+        lang: sum(map(words.__getitem__, known & words.keys())) for lang, known in _WORDS_OF.items()
     }
     ranked = sorted(counts, key=counts.__getitem__, reverse=True)
     first, second = counts[ranked[0]], counts[ranked[1]]

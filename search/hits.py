@@ -95,16 +95,14 @@ def citation(symbol: str, label: str, lang: str) -> str:
     >>> citation("A/RES/78/128", "AN-ART5(1)", "en")
     'A/RES/78/128, annex, art. 5 (1)'
 
-    In Spanish, Russian, Arabic and Chinese:
+    In Spanish, Russian, Arabic and Chinese, the same three paragraphs:
 
-    >>> citation("A/RES/58/220", "OP9(a)", "es"), citation("A/RES/58/220", "PP3", "es")
-    ('A/RES/58/220, párr. 9 a)', 'A/RES/58/220, tercer párrafo del preámbulo')
-    >>> citation("A/RES/58/220", "OP4", "ru"), citation("A/RES/58/220", "PP3", "ru")
-    ('A/RES/58/220, п. 4', 'A/RES/58/220, пункт 3 преамбулы')
-    >>> print(citation("A/RES/58/220", "OP4", "ar"), "|", citation("A/RES/58/220", "PP3", "ar"))
-    A/RES/58/220، الفقرة 4 | A/RES/58/220، الفقرة 3 من الديباجة
-    >>> citation("A/RES/58/220", "OP9(a)", "zh"), citation("A/RES/58/220", "FN6", "zh")
-    ('A/RES/58/220，第9段(a)', 'A/RES/58/220，脚注6')
+    >>> for lang in ("es", "ru", "ar", "zh"):
+    ...     print(*(citation("A/RES/58/220", p, lang) for p in ("OP9(a)", "PP3", "FN6")), sep=" | ")
+    A/RES/58/220, párr. 9 a) | A/RES/58/220, tercer párrafo del preámbulo | A/RES/58/220, nota 6
+    A/RES/58/220, п. 9 a) | A/RES/58/220, пункт 3 преамбулы | A/RES/58/220, сноска 6
+    A/RES/58/220، الفقرة 9 (a) | A/RES/58/220، الفقرة 3 من الديباجة | A/RES/58/220، الحاشية 6
+    A/RES/58/220，第9段(a) | A/RES/58/220，序言部分第3段 | A/RES/58/220，脚注6
     >>> citation("A/RES/217A(III)", "ART21(2)", "es"), citation("A/RES/217A(III)", "ART21(2)", "zh")
     ('A/RES/217A(III), art. 21, párr. 2', 'A/RES/217A(III)，第21条第2款')
 

@@ -524,11 +524,10 @@ class Index:
         with a similarity from 0 to 1 and a word diff; ``filter`` takes the query
         language's filters (``"session:1..79 kind:op"``); with ``also``, each hit
         carries its twins in those languages."""
-        from .similar import find_similar
+        from .similar import Options, find_similar
 
-        if lang:
-            lang = self.language(lang, option="lang")
-        return self.with_twins(find_similar(self, text, limit, lang, filter, min_similarity), also)
+        options = Options.check(self, limit, lang, filter, min_similarity)
+        return self.with_twins(find_similar(self, text, options), also)
 
     @_reading
     def similar_draft(
@@ -542,15 +541,10 @@ class Index:
     ) -> list[DraftParagraphHits]:
         """:meth:`similar` for each paragraph of a draft file (``.docx``, ``.md``, ``.txt``,
         ``.html``, ``.pdf``), as :class:`~search.similar.DraftParagraphHits`."""
-        from .similar import similar_draft
+        from .similar import Options, similar_draft
 
-        if lang:
-            lang = self.language(lang, option="lang")
-
-        def find(text: str) -> HitList[SimilarHit]:
-            return self.similar(text, limit, lang, filter, min_similarity, also)
-
-        return similar_draft(self, path, lang, find)
+        options = Options.check(self, limit, lang, filter, min_similarity)
+        return similar_draft(self, path, options, also)
 
     @overload
     def history(self, symbol: str, paragraph: None = None) -> list[SeriesEntry]: ...

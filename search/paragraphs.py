@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from .kinds import NAMES
 
@@ -700,25 +701,35 @@ class _Segmenter:
                 break
             else:
                 expected = last + 1
-                heading = re.match(
-                    rf"^(.{{3,150}}?[^.;:,])\s+({expected}|{expected + 1}|{expected + 2})\.\s+"
-                    r"(?=[A-Z“\"])",
-                    block,
-                )
+                heading = _glued_heading(expected).match(block)
                 previous = self.out.last.text if self.out.last else "."
                 if heading and not _SUB_RE.match(block) and _ended(previous):
                     self._heading(heading.group(1))
                     block = block[heading.end(1) :].strip()
                     continue
-            inner = re.search(
-                rf"[.;:](?:{FN_OPEN}[^{FN_CLOSE}]*{FN_CLOSE})?(\s+){expected}\.\s+(?=[A-Z“\"])",
-                block,
-            )
+            inner = _glued_number(expected).search(block)
             if not inner:
                 break
             self.feed(block[: inner.start(1)])
             block = block[inner.end(1) :]
         self.feed(block)
+
+
+@cache
+def _glued_heading(expected: int) -> re.Pattern[str]:
+    """A heading run together with paragraph ``expected`` (or one of the two after it)."""
+    return re.compile(
+        rf"^(.{{3,150}}?[^.;:,])\s+({expected}|{expected + 1}|{expected + 2})\.\s+"
+        r"(?=[A-Z“\"])"
+    )
+
+
+@cache
+def _glued_number(expected: int) -> re.Pattern[str]:
+    """Paragraph ``expected`` run on after the end of the one before it."""
+    return re.compile(
+        rf"[.;:](?:{FN_OPEN}[^{FN_CLOSE}]*{FN_CLOSE})?(\s+){expected}\.\s+(?=[A-Z“\"])"
+    )
 
 
 def segment(cleaned: Cleaned) -> tuple[dict[str, object], list[Paragraph]]:

@@ -36,6 +36,7 @@ And([Or([Phrase('Nations Unies', 0),
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from dataclasses import field as dataclass_field
 from functools import lru_cache
@@ -246,18 +247,21 @@ class _Parser:
         return self.at_op("NOT") or (tok is not None and tok.kind == "minus")
 
     def parse(self) -> Node | None:
-        parts = [self.or_expr()]
-        while self.peek() is not None:  # a stray ")" : skip it and go on
-            self.i += 1
-            parts.append(self.or_expr())
-        return _join(And, parts)
+        # what an expression leaves is a stray ")": skip it and go on
+        return _join(And, self.separated(self.or_expr, lambda: self.peek() is not None))
 
     def or_expr(self) -> Node | None:
-        items = [self.and_expr()]
-        while self.at_op("OR"):
+        return _join(Or, self.separated(self.and_expr, lambda: self.at_op("OR")))
+
+    def separated(
+        self, item: Callable[[], Node | None], separator: Callable[[], bool]
+    ) -> list[Node | None]:
+        """One ``item``, then another after each token ``separator`` is true of."""
+        items = [item()]
+        while separator():
             self.i += 1
-            items.append(self.and_expr())
-        return _join(Or, items)
+            items.append(item())
+        return items
 
     def and_expr(self) -> Node | None:
         items = []

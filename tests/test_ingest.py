@@ -710,6 +710,25 @@ def test_the_segments_of_a_large_ingest_are_merged_into_one(tmp_path, corpus, mo
         assert contents(tmp_path / "merged") == contents(tmp_path / "many")
 
 
+@pytest.mark.parametrize("child_fails", [False, True])
+def test_a_field_merged_in_two_processes_holds_what_one_merges(
+    tmp_path, corpus, monkeypatch, child_fails
+):
+    monkeypatch.setattr("search.engine.writing.SEGMENT_MB", 0.5)
+    assert ingest(MIXED, tmp_path / "one", procs=1).ok
+    monkeypatch.setattr("search.engine.writing.PARALLEL_TERMS", 1)  # every field
+    if child_fails:  # the forked process fails: this one merges its half too
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr("search.engine.writing._FileTerms.add_entry", broken)
+    assert ingest(MIXED, tmp_path / "two", procs=1).ok
+    assert segments(tmp_path / "one") == segments(tmp_path / "two") == 1
+    assert contents(tmp_path / "two") == contents(tmp_path / "one")
+    assert not [p for p in (tmp_path / "two").iterdir() if p.name.startswith(".merge")]
+
+
 def contents(index_dir: Path) -> tuple:
     """Every posting (document, weight, positions), field length and top score."""
     with open_index(index_dir) as ix:

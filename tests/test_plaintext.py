@@ -130,6 +130,16 @@ def test_79_100_preamble_footnote_calls() -> None:
     assert paras["OP14"].notes == ("FN8",)
 
 
+def test_footnote_call_before_to_is_no_quantity() -> None:
+    # "Agenda, 1 to close": a call before "to" ("5 to 10" is a range only after a
+    # number word); the words are those the Markdown reader uses too
+    paras = by_label(read("A_RES_80_122"))
+    assert "Addis Ababa Action Agenda, to close with urgency" in paras["PP3"].text
+    assert paras["PP3"].notes == ("FN1", "FN2")
+    paras = by_label(read("A_RES_79_89"))
+    assert "13 September 1993, to commence negotiations" in paras["PP7"].text
+
+
 def test_79_100_line_end_hyphen_kept_in_compound() -> None:
     paras = by_label(read("A_RES_79_100"))
     # "self-" at a line end, "determination" on the next line

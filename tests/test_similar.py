@@ -146,10 +146,10 @@ def test_cli_without_a_draft_is_a_usage_error(run_series):
     assert "give the draft as TEXT" in result.output
 
 
-def test_cli_bad_filter_exits_1(run_series):
+def test_cli_unknown_filter_value_is_a_usage_error(run_series):
     result = run_series("similar", "South-South cooperation", "--filter", "kind:bogus")
-    assert result.exit_code == 1
-    assert result.output.startswith("Error: kind:bogus: use one of op, pp")
+    assert result.exit_code == 2
+    assert "Error: Invalid value for '--filter': kind:bogus: use one of op, pp" in result.output
 
 
 def test_cli_missing_index_exits_1(tmp_path):

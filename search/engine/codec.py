@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import struct
 from bisect import bisect_left
+from collections.abc import Iterable
 from hashlib import md5
 from io import RawIOBase
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
@@ -279,6 +280,16 @@ def merge_terminfo(entries: list[tuple[bytes, int]], offset: int, length: int) -
     return terminfo(*row, offset, length)
 
 
+def moved_terminfo(entry: bytes, base: int, offset: int, length: int) -> bytes:
+    """The W3 term dictionary entry of a term of one segment only, its documents moved
+    up by ``base`` and its postings at ``offset``, ``length`` (what
+    :func:`merge_terminfo` gives for one entry)."""
+    row = ENTRY.unpack(entry)
+    if row[0]:
+        raise IndexFormatError("a term's postings are inlined, which unsearch never writes")
+    return ENTRY.pack(0, *row[1:6], row[6] + base, row[7] + base, offset, length)
+
+
 def terminfo(
     weight: float,
     frequency: int,
@@ -299,9 +310,9 @@ def terminfo(
 
 
 #: A term dictionary entry with the extent of its postings (see :func:`terminfo`).
-_ENTRY = struct.Struct("!BfIBBfIIQI")
+ENTRY = struct.Struct("!BfIBBfIIQI")
 #: The lengths before each key and value in an ordered hash file.
-_ITEM_LENGTHS = struct.Struct("!ii")
+ITEM_LENGTHS = struct.Struct("!ii")
 
 
 class TermWriter:
@@ -322,12 +333,7 @@ class TermWriter:
     def add(self, tbytes: bytes, postings: bytes, stats: tuple) -> None:
         """Add a term (after the last one) with its encoded postings and the
         statistics :func:`terminfo` takes before their extent."""
-        entry = _ENTRY.pack(0, *stats, self._offset, len(postings))
-        self._offset += len(postings)
-        self._postings.append(postings)
-        self._entries.append((self._prefix + tbytes, entry))
-        if len(self._entries) >= 4096:
-            self.flush()
+        self.add_entry(tbytes, postings, ENTRY.pack(0, *stats, self._offset, len(postings)))
 
     def add_entry(self, tbytes: bytes, postings: bytes, entry: bytes) -> None:
         """Add a term whose dictionary entry is made (its extent included)."""
@@ -341,6 +347,27 @@ class TermWriter:
     def offset(self) -> int:
         """Where the next term's postings go in the postings file."""
         return self._offset
+
+    def append(self, postings: BinaryIO, entries: Iterable[tuple[bytes, bytes]]) -> None:
+        """Add terms (after the last one) that another writer wrote: their postings in
+        the file ``postings``, copied after this writer's, and their ``(term bytes,
+        dictionary entry)`` pairs, each entry's offset from the start of that file."""
+        self.flush()
+        base = self._offset
+        while chunk := postings.read(1 << 20):
+            self._postfile.write(chunk)
+            self._offset += len(chunk)
+        at = _TERMINFO.size
+        for tbytes, entry in entries:
+            offset = _OFFSET.unpack_from(entry, at)[0] + base
+            self._entries.append(
+                (
+                    self._prefix + tbytes,
+                    b"".join((entry[:at], _OFFSET.pack(offset), entry[at + _OFFSET.size :])),
+                )
+            )
+            if len(self._entries) >= 4096:
+                self.flush()
 
     def flush(self) -> None:
         if not self._entries:
@@ -359,7 +386,7 @@ class TermWriter:
             else:
                 h = tindex.hashfn(key)
             buckets[h & 255].append((h, pos))
-            chunk = _ITEM_LENGTHS.pack(len(key), len(value)) + key + value
+            chunk = ITEM_LENGTHS.pack(len(key), len(value)) + key + value
             chunks.append(chunk)
             pos += len(chunk)
         dbfile.write(b"".join(chunks))

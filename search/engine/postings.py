@@ -43,6 +43,8 @@ PER_WEIGHT = 2
 _SMALL_LIST = 48
 _ARRAY_CODES = {1: "B", 2: "H", 4: "I"}
 _END = struct.Struct("<I")
+#: The first document number in a list's header (after MAGIC and the count).
+_FIRST = struct.Struct("<I")
 _ENDS = struct.Struct("<II")
 
 
@@ -201,7 +203,7 @@ def merge_postings(parts: list[tuple[bytes, int]]) -> bytes:
     ([0, 5, 11], [1.0, 2.0, 3.0], [b'a', b'bc', b'd'])
     """
     if len(parts) == 1:
-        return _moved(*parts[0])
+        return moved_postings(*parts[0])
     lists = [(_Part(data), base) for data, base in parts]
     total = sum(p.count for p, _ in lists)
     ids: list[int] | np.ndarray
@@ -359,11 +361,13 @@ def _native(a: array) -> array:
     return a
 
 
-def _moved(data: bytes, base: int) -> bytes:
+def moved_postings(data: bytes, base: int) -> bytes:
     """A posting list's bytes with its document numbers moved up by ``base``."""
     if not base:
         return data
     count, first, width, kind, valued, nskips = _HEADER.unpack_from(data, 4)
+    if not nskips:  # most lists: only the first document number changes
+        return b"".join((data[:8], _FIRST.pack(first + base), data[12:]))
     at = 4 + _HEADER.size + width * (count - 1) + _weights_size(kind, count)
     skips = np.frombuffer(data, dtype="<u4", count=nskips, offset=at) + base
     head = (count, first + base, width, kind, valued, nskips)

@@ -12,18 +12,19 @@ every segment it wrote goes into the index's table of contents in one commit
 a writer that fails or is killed leaves the last commit as it was (the files of
 its unfinished segments are removed by the next commit).  Before that commit, the
 segments an ingest wrote (its workers' included) are merged into one, list by
-list rather than posting by posting (:class:`_Merge`): every search looks each
-of its words up in every segment.
+list rather than posting by posting (:class:`_Merge`), the second half of a large
+field's terms in a forked process at the same time as the first: every search
+looks each of its words up in every segment.
 """
 
 from __future__ import annotations
 
 import contextlib
-import heapq
+import os
+import sys
 from collections.abc import Callable
-from itertools import groupby
-from operator import itemgetter
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO, NamedTuple
 
 import numpy as np
 
@@ -41,6 +42,8 @@ from ..analysis import fast_index_terms
 from . import store
 from .codec import (
     BYTE_LENGTHS,
+    ENTRY,
+    ITEM_LENGTHS,
     ArrayCodec,
     ArrayPostingsWriter,
     TermWriter,
@@ -50,9 +53,10 @@ from .codec import (
     length_bytes,
     make_codec,
     merge_terminfo,
+    moved_terminfo,
     stored_records,
 )
-from .postings import merge_postings
+from .postings import merge_postings, moved_postings
 from .textbuffer import PreparedText, TextPostings, TokenCodes
 
 #: A segment is written, and a new one started, once writing its postings would take
@@ -493,6 +497,7 @@ class _Merge:
         self.readers = readers
         self.bases: list[int] = []
         self.totals: dict[str, int] = {}
+        self.folder: str | None = None  # where a forked process writes (see _OtherHalf)
 
     def copy_documents(self, writer: IndexWriter) -> None:
         schema = writer.schema
@@ -514,6 +519,7 @@ class _Merge:
         writer._added = True
 
     def flush(self, writer: IndexWriter) -> None:
+        self.folder = getattr(writer.storage, "folder", None)
         writer.perdocwriter.close()
         writer.newsegment._fieldlengths = dict(self.totals)
         fieldwriter = writer.fieldwriter
@@ -527,29 +533,192 @@ class _Merge:
     def _write_field(self, fieldwriter, name: str) -> None:
         # the term dictionary and postings file of W3FieldWriter, written directly
         out = TermWriter(fieldwriter)
-        streams = [self._terms(i, name) for i in range(len(self.readers))]
-        for tbytes, group in groupby(heapq.merge(*streams), key=itemgetter(0)):
-            parts = [(i, entry) for _, i, entry in group]
-            data = merge_postings([(self._postings(i, entry), self.bases[i]) for i, entry in parts])
-            entries = [(entry, self.bases[i]) for i, entry in parts]
-            out.add_entry(tbytes, data, merge_terminfo(entries, out.offset, len(data)))
+        keys: list[bytes] = []
+        owners: list[int] = []
+        entries: list[bytes] = []
+        for i in range(len(self.readers)):
+            got_keys, got_entries = self._field_terms(i, name)
+            keys += got_keys
+            entries += got_entries
+            owners += [i] * len(got_keys)
+        # every segment's terms in one order; a term's segments stay in their order
+        terms = _Terms(keys, owners, entries, sorted(range(len(keys)), key=keys.__getitem__))
+        folder = self.folder
+        half = _OtherHalf.start(self, terms, folder) if folder and _can_fork(terms) else None
+        self._write_terms(out, terms, 0, half.first if half else len(keys))
+        if half is not None and not half.join(out):
+            self._write_terms(out, terms, half.first, len(keys))  # its process failed
         out.flush()
 
-    def _postings(self, i: int, entry: bytes) -> bytes:
-        offset, length = entry_extent(entry)
-        return self.readers[i]._terms._postfile.get(offset, length)
+    def _write_terms(self, out, terms: _Terms, lo: int, hi: int) -> None:
+        """Write the terms from ``lo`` to ``hi`` (places in ``terms.order``, each the
+        first of its term) with ``out``, a :class:`TermWriter` or the like."""
+        keys, owners, entries, order = terms
+        lists = [self._postings_file(i) for i in range(len(self.readers))]
+        bases = self.bases
+        j = lo
+        while j < hi:
+            k = order[j]
+            tbytes = keys[k]
+            e = j + 1
+            while e < hi and keys[order[e]] == tbytes:
+                e += 1
+            if e == j + 1:  # a term of one segment: its list as it is, moved up
+                i, entry = owners[k], entries[k]
+                offset, length = entry_extent(entry)
+                data = moved_postings(lists[i](offset, length), bases[i])
+                out.add_entry(tbytes, data, moved_terminfo(entry, bases[i], out.offset, len(data)))
+            else:
+                parts = [(owners[x], entries[x]) for x in order[j:e]]
+                data = merge_postings(
+                    [(lists[i](*entry_extent(entry)), bases[i]) for i, entry in parts]
+                )
+                merged = [(entry, bases[i]) for i, entry in parts]
+                out.add_entry(tbytes, data, merge_terminfo(merged, out.offset, len(data)))
+            j = e
 
-    def _terms(self, i: int, name: str):
-        """``(term bytes, i, dictionary entry)`` of reader ``i``'s terms in the field."""
+    def _postings_file(self, i: int) -> Callable[[int, int], bytes]:
+        """Reader ``i``'s postings at an offset and length."""
+        postfile = self.readers[i]._terms._postfile
+        buf = getattr(postfile, "_buf", None)
+        if buf is None:
+            return postfile.get
+        return lambda offset, length: bytes(buf[offset : offset + length])
+
+    def _field_terms(self, i: int, name: str) -> tuple[list[bytes], list[bytes]]:
+        """Reader ``i``'s terms in the field and their dictionary entries, in order,
+        read in one piece from its term file (an ordered hash file: each item's key
+        and value lengths, then the key and the value)."""
         terms = self.readers[i]._terms
         fnum = terms._fieldmap.get(name)
         if fnum is None:
-            return
-        prefix = pack_ushort(fnum)
-        for key, entry in terms._tindex.items_from(prefix):
-            if key[:2] != prefix:
-                return
-            yield key[2:], i, entry
+            return [], []
+        tindex = terms._tindex
+        start = tindex.closest_key_pos(pack_ushort(fnum))
+        if start is None:
+            return [], []
+        end = tindex.closest_key_pos(pack_ushort(fnum + 1)) if fnum + 1 < 1 << 16 else None
+        if end is None:
+            end = tindex.endofdata
+        blob = tindex.dbfile.get(start, end - start)
+        keys, entries = [], []
+        unpack = ITEM_LENGTHS.unpack_from
+        pos, size = 0, len(blob)
+        while pos < size:
+            keylen, datalen = unpack(blob, pos)
+            pos += 8
+            keys.append(blob[pos + 2 : pos + keylen])  # less the field's number
+            pos += keylen
+            entries.append(blob[pos : pos + datalen])
+            pos += datalen
+        return keys, entries
+
+
+class _Terms(NamedTuple):
+    """The terms of a field in the segments merged: each one's bytes, segment and
+    dictionary entry, and the order they are written in."""
+
+    keys: list[bytes]
+    owners: list[int]
+    entries: list[bytes]
+    order: list[int]
+
+
+#: A field with at least this many terms in the segments merged has the second half
+#: of them (by the size of their postings) merged in a process of its own, at the
+#: same time as the first.
+PARALLEL_TERMS = 200_000
+
+
+def _can_fork(terms: _Terms) -> bool:
+    return len(terms.keys) >= PARALLEL_TERMS and sys.platform.startswith("linux")
+
+
+class _FileTerms:
+    """Where a process merging part of a field writes: postings to one file, term
+    bytes and dictionary entries (their offsets from the start of that file) to
+    another, framed as in an ordered hash file."""
+
+    def __init__(self, postings: BinaryIO, entries: BinaryIO) -> None:
+        self._postings = postings
+        self._entries = entries
+        self.offset = 0
+
+    def add_entry(self, tbytes: bytes, postings: bytes, entry: bytes) -> None:
+        self._postings.write(postings)
+        self.offset += len(postings)
+        self._entries.write(ITEM_LENGTHS.pack(len(tbytes), len(entry)) + tbytes + entry)
+
+
+def _read_entries(data: bytes):
+    """The ``(term bytes, entry)`` pairs :class:`_FileTerms` wrote."""
+    pos, size = 0, len(data)
+    while pos < size:
+        keylen, datalen = ITEM_LENGTHS.unpack_from(data, pos)
+        pos += 8
+        yield data[pos : pos + keylen], data[pos + keylen : pos + keylen + datalen]
+        pos += keylen + datalen
+
+
+class _OtherHalf:
+    """The second half of a field's terms, merged by a forked process into two
+    temporary files in the index folder while this one merges the first half."""
+
+    def __init__(self, pid: int, first: int, folder: Path, name: str) -> None:
+        self.pid = pid
+        self.first = first
+        self._postings = folder / f".{name}.postings"
+        self._entries = folder / f".{name}.entries"
+
+    @classmethod
+    def start(cls, merge: _Merge, terms: _Terms, folder: str) -> _OtherHalf | None:
+        start = _half_way(terms)
+        if start >= len(terms.keys):
+            return None
+        name = f"merge-{os.getpid()}-{start}"
+        half = cls(0, start, Path(folder), name)
+        pid = os.fork()
+        if pid:
+            half.pid = pid
+            return half
+        code = 1
+        try:  # the child: nothing of the parent's files is written or flushed here
+            with open(half._postings, "wb") as postings, open(half._entries, "wb") as entries:
+                merge._write_terms(_FileTerms(postings, entries), terms, start, len(terms.keys))
+            code = 0
+        finally:
+            os._exit(code)
+
+    def join(self, out: TermWriter) -> bool:
+        """Wait for the child and add what it merged to ``out``; False if it failed."""
+        _, status = os.waitpid(self.pid, 0)
+        try:
+            if status != 0:
+                return False
+            with open(self._postings, "rb") as postings:
+                out.append(postings, _read_entries(self._entries.read_bytes()))
+            return True
+        finally:
+            for path in (self._postings, self._entries):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def _half_way(terms: _Terms) -> int:
+    """The first place in ``terms.order`` of the term where the second half of the
+    work starts (each term's postings in every segment, and a cost per entry)."""
+    keys, _, entries, order = terms
+    raw = b"".join(entries)
+    if len(raw) == ENTRY.size * len(entries):  # every entry's length, at its end
+        rows = np.frombuffer(raw, dtype=np.uint8).reshape(-1, ENTRY.size)
+        sizes = rows[:, -4:].copy().view(">u4").ravel().astype(np.int64)
+    else:
+        sizes = np.array([entry_extent(e)[1] for e in entries], dtype=np.int64)
+    cum = np.cumsum(sizes[np.array(order, dtype=np.int64)] + 200)
+    j = int(np.searchsorted(cum, cum[-1] // 2)) if len(cum) else 0
+    while 0 < j < len(order) and keys[order[j]] == keys[order[j - 1]]:
+        j += 1
+    return j
 
 
 class _SharedTemp:

@@ -15,6 +15,31 @@ from ..paragraphs import Cleaned, Paragraph, segment
 #: The names a UN masthead prints above a document's symbol, which are no text of it.
 MASTHEAD_NAMES = ("United Nations", "General Assembly", "Nations Unies", "Assemblée générale")
 
+# The words that tell a footnote call written as a bare number ("Agreement 1 and")
+# from a number of the text, shared by the readers that have to guess.
+
+#: Words after which a bare number is a reference, a date or a quantity
+#: ("paragraph 3", "on 18 and 19", "within 30"), not a footnote call.
+NUMBER_WORDS = frozenset(
+    """a about above additional after all almost and annex annexes appendix approximately art
+    article articles at below between by chap chapter chapters decision decisions each
+    every figure first for from goal goals in item items just last least level more
+    nearly no number of on only option or over p page pages para paragraph paragraphs
+    part parts per phase pillar population pp principle principles reach recommendation
+    recommendations resolution resolutions rule rules section sections some step table
+    target targets than the their these those through to top under up vol volume with
+    within year""".split()
+)
+#: Month names: a number before one is a date ("3 December").
+MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+#: Words after a bare number that make it a quantity or a date ("5 million", "3 December").
+QUANTITY_WORDS = MONTHS | frozenset(
+    """a.m. billion countries days hours hundred members million month months p.m. parties
+    per percent thousand times trillion weeks year years""".split()
+)
+
 
 def build_document(cleaned: Cleaned, path: Path, fmt: str) -> Document:
     """Segment ``cleaned`` and wrap its paragraphs and metadata in a :class:`Document`.

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..documents import Document, decode_text
 from ..errors import DocumentError
 from ..paragraphs import Cleaned, fn_call
-from .common import build_document
+from .common import NUMBER_WORDS, QUANTITY_WORDS, build_document
 
 _FRONT_MATTER_RE = re.compile(r"\A---\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 _FN_DEF_RE = re.compile(r"^\[\^([^\]\s]+)\]:\s?(.*)$")
@@ -28,27 +28,6 @@ _PARAGRAPH_START_RE = re.compile(r"^(?:\d{1,3}\.|\([a-z]{1,3}\))\s")
 # "nuclear- weapon": the conversion kept a space where the PDF wrapped a compound; a
 # suspended hyphen ("gender- and age-sensitive") is followed by a conjunction
 _BROKEN_COMPOUND_RE = re.compile(r"(\w[-\u2010\u2011]) (?!(?:and|or|to|nor)\b)(?=\w)")
-# words after which a number is part of the text ("paragraph 3"), not a footnote call
-_NUMBERED_WORDS = frozenset(
-    str.split(
-        "paragraph paragraphs resolution resolutions article articles item items annex "
-        "chapter chapters section sections rule rules goal goals target targets principle "
-        "principles part parts phase protocol no number page pages table figure step option "
-        "pillar level decision decisions session sessions appendix volume vol para and or "
-        "to of from through than with by at on in under the over about nearly least some "
-        "all first last top only just for per up"
-    )
-)
-
-
-# words after a number that make it a quantity or a date ("5 million", "3 December")
-_QUANTITY_WORDS = frozenset(
-    str.split(
-        "million billion trillion thousand hundred per percent years year months month "
-        "weeks days hours times members states countries parties january february march "
-        "april may june july august september october november december"
-    )
-)
 
 
 def read(path: Path, data: bytes) -> Document:
@@ -262,13 +241,13 @@ def _plausible_call(block: str, start: int, end: int, spaced: bool) -> bool:
         return not re.search(r"\d[,;:]?$", prev) or prev.endswith((",", ";", ":"))
     after = block[end:]
     following = re.match(r"\s*(\S*)", after).group(1).lower().strip(".,;:")  # type: ignore[union-attr]  # always matches
-    if re.fullmatch(r"(?:19|20)\d\d[,;:]", prev) and following not in _QUANTITY_WORDS:
+    if re.fullmatch(r"(?:19|20)\d\d[,;:]", prev) and following not in QUANTITY_WORDS:
         return True  # "for 2021, 1 2022,"
-    if following in _QUANTITY_WORDS or re.search(r"\d", prev):
+    if following in QUANTITY_WORDS or re.search(r"\d", prev):
         return bool(re.match(r"  |\s*$", after) or block[start - 2 : start] == "  ")
     if prev.endswith((",", ";", ":", "”", "’", '"', ")")):
         return True
     bare = prev.strip(".,;:").lower()
-    if bare in _NUMBERED_WORDS:
+    if bare in NUMBER_WORDS:
         return False
     return prev[:1].isupper() or following[:1].islower() or not following

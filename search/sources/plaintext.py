@@ -18,21 +18,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 from ..documents import Document, decode_text, detect_language
 from ..paragraphs import FN_CLOSE, FN_OPEN, Cleaned, fn_call
 from . import charter
-from .common import MASTHEAD_NAMES, build_document, text_paragraphs
+from .common import (
+    MASTHEAD_NAMES,
+    MONTHS,
+    NUMBER_WORDS,
+    QUANTITY_WORDS,
+    build_document,
+    text_paragraphs,
+)
 
 #: How much of the start of a text is searched for the marks of a resolution.
 _SNIFF = 20000
 _RESOLUTION_MARK = re.compile(
     r"Resolution adopted by the General Assembly"
     r"|R[ée]solution adopt[ée]e par l[’']Assembl[ée]e g[ée]n[ée]rale"
-    r"|^[ \t]*(?:ES-\d+/)?\d{1,3}/\d{1,4}(?:[ \t]?[A-Z])?\.[ \t]+[A-Z]",
-    re.MULTILINE,
 )
+# a line that opens with a resolution's number and title ("70/1. Transforming …")
+_RESOLUTION_LINE = re.compile(r"[ \t]*(?:ES-\d+/)?\d{1,3}/\d{1,4}(?:[ \t]?[A-Z])?\.[ \t]+[A-Z]")
 _TITLE_LINE = re.compile(r"\s*(?:ES-\d+/)?\d{1,3}/\d{1,4}(?:\s?[A-Z])?\.\s+\S")
 _SYMBOL_LINE = re.compile(r"\s*([A-Z]{1,2}/RES/[\w./-]+?)\**\s*")
 _COUNTER = re.compile(r"\s*\d{1,3}/\d{1,3}\s*")
@@ -53,23 +61,6 @@ _END_OF_SENTENCE = (".", ";", ":")
 _ENDED = (".", ",", ";", ":", "!", "?")
 _ROMAN = re.compile(r"[IVX]{1,5}")
 
-# Words after which a bare number is a quantity, a date or a reference, not a footnote call.
-_NUMBER_WORDS = frozenset(
-    """a about above additional after all almost and annex annexes approximately art article
-    articles at below between by chap chapter chapters decision decisions each every first
-    for from goal goals in item items last least more nearly no of on or over p page pages
-    para paragraph paragraphs part per population pp principle principles reach recommendation
-    recommendations resolution resolutions rule rules section sections some step table target
-    targets than the their these those to top under up vol volume with within year""".split()
-)
-# Words after a bare number that make it a quantity or a date.
-_MONTHS = frozenset(
-    "january february march april may june july august september october november december".split()
-)
-_QUANTITY_WORDS = _MONTHS | frozenset(
-    "a.m. billion days hours million months p.m. per percent thousand times to trillion weeks "
-    "years".split()
-)
 # What a symbol or a reference ends with before a number: "A/78/L.1", "Add.1", "No.3".
 _REFERENCE_ENDS = ("add.", "rev.", "corr.", "no.", "para.", "paras.", "vol.", "chap.", "sect.")
 
@@ -93,20 +84,53 @@ def is_resolution(text: str) -> bool:
     >>> is_resolution("Mr. President, I congratulate you on your election.")
     False
     """
-    return bool(_RESOLUTION_MARK.search(text[:_SNIFF]))
+    sample = text[:_SNIFF]
+    if _RESOLUTION_MARK.search(sample):
+        return True
+    # line by line: a pattern anchored at every line start is tried at every character
+    return any(map(_RESOLUTION_LINE.match, sample.split("\n")))
 
 
 class _Words:
-    """The words of a text, computed on first use, to tell broken words from hyphens."""
+    """The words of a text (runs of letters joined by single hyphens, lowercased), to
+    tell broken words from hyphens: a word is looked for where it occurs in the
+    text, and counts where it is a whole word there."""
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._words: set[str] | None = None
+        self._lower: str | None = None
 
     def __contains__(self, word: str) -> bool:
-        if self._words is None:
-            self._words = set(re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", self._text.lower()))
-        return word.lower() in self._words
+        word = word.lower()
+        if not _WORD_CHAIN.fullmatch(word):
+            return False
+        if self._lower is None:
+            self._lower = self._text.lower()
+        text, size = self._lower, len(word)
+        at = text.find(word)
+        while at >= 0:
+            end = at + size
+            before = text[max(at - 2, 0) : at]
+            after = text[end : end + 2]
+            if not (_chained(before[-1:], before[-2:-1]) or _chained(after[:1], after[1:])):
+                return True
+            at = text.find(word, at + 1)
+        return False
+
+
+#: A word of :class:`_Words`: letters, or runs of letters joined by single hyphens.
+_WORD_CHAIN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def _letter(ch: str) -> bool:
+    """Whether ``ch`` is a letter as ``[^\\W\\d_]`` has it."""
+    return ch.isalnum() and not ch.isdecimal()
+
+
+def _chained(ch: str, beyond: str) -> bool:
+    """Whether a word next to ``ch`` (``beyond`` is the character after it, away
+    from the word) goes on through it: ``ch`` is a letter, or a hyphen before one."""
+    return _letter(ch) or (ch == "-" and _letter(beyond))
 
 
 def _squash(text: str) -> str:
@@ -334,7 +358,7 @@ def _find_call(text: str, number: str, pos: int) -> tuple[int, int] | None:
     """
     weak: tuple[int, int] | None = None
     glued_to_year: tuple[int, int] | None = None
-    for m in re.finditer(rf"( *){number}(?!\d)", text[pos:]):
+    for m in _call_number(number).finditer(text[pos:]):
         start, end = pos + m.start(), pos + m.end()
         head = text[max(0, start - 40) : start]
         rest = text[end : end + 30]
@@ -363,24 +387,30 @@ def _find_call(text: str, number: str, pos: int) -> tuple[int, int] | None:
             continue
         if lead.isdigit() and not year:
             continue
-        if run.endswith(_REFERENCE_ENDS) or next_word in _MONTHS:
+        if run.endswith(_REFERENCE_ENDS) or next_word in MONTHS:
             continue
         if len(after) >= 2:
             return start, end
-        if word and word.group().lower() in _NUMBER_WORDS:
+        if word and word.group().lower() in NUMBER_WORDS:
             continue
         if following.startswith("\n") or not following:
             return start, end
         if weak is None and (
             (
                 next_word[:1].islower()
-                and next_word not in _QUANTITY_WORDS
+                and next_word not in QUANTITY_WORDS
                 and not re.match(r"(?:and|or)\s+\d", following)
             )
             or (lead in _CALL_AFTER and following[:1].isdigit())
         ):
             weak = (start, end)
     return weak or glued_to_year
+
+
+@cache
+def _call_number(number: str) -> re.Pattern[str]:
+    """Footnote number ``number`` with the spaces before it, not followed by a digit."""
+    return re.compile(rf"( *){number}(?!\d)")
 
 
 _CALL_AFTER = ',;:)]”’"'
