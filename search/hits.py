@@ -228,13 +228,16 @@ def find_matches(
     >>> [text[a:b] for a, b in find_matches(text, "fr", [Word("assemblee")])]
     ['Assemblée']
     """
-    toks = [(t, pos, *_word_span(text, a, b)) for t, pos, a, b in char_tokens(chain)(text)]
+    toks = char_tokens(chain)(text)
     if not toks:
         return ()
-    by_pos = {pos: (start, end) for _, pos, start, end in toks}
+    if "'" in text or "’" in text:  # a word's span leaves out its elision or possessive
+        toks = [(t, pos, *_word_span(text, a, b)) for t, pos, a, b in toks]
     spans: set[tuple[int, int]] = set()
+    wanted: set[str] = set()  # the terms of the words marked wherever they stand
     words_cache: list[str] | None = None
     seq: list[tuple[str, int]] | None = None
+    by_pos: dict[int, tuple[int, int]] = {}
     for leaf in leaves:
         if isinstance(leaf, Prefix):
             if words_cache is None:
@@ -250,14 +253,16 @@ def find_matches(
         if not terms:
             continue
         if len(terms) == 1 or (isinstance(leaf, Word) and not _is_compound(leaf.text)):
-            wanted = {t for t, _ in terms}
-            spans.update((s, e) for t, _, s, e in toks if t in wanted)
+            wanted.update(t for t, _ in terms)
             continue
         slop = leaf.slop if isinstance(leaf, Phrase) else 0
         if seq is None:
             seq = [(t, pos) for t, pos, _, _ in toks]
+            by_pos = {pos: (start, end) for _, pos, start, end in toks}
         for first, last in token_spans(seq, terms, slop):
             spans.update(by_pos[p] for p in range(first, last + 1) if p in by_pos)
+    if wanted:
+        spans.update((s, e) for t, _, s, e in toks if t in wanted)
     return _merged(sorted(spans))
 
 
