@@ -701,13 +701,13 @@ class _Segmenter:
                 break
             else:
                 expected = last + 1
-                heading = _glued_heading(expected).match(block)
+                heading = _glued(expected)[0].match(block)
                 previous = self.out.last.text if self.out.last else "."
                 if heading and not _SUB_RE.match(block) and _ended(previous):
                     self._heading(heading.group(1))
                     block = block[heading.end(1) :].strip()
                     continue
-            inner = _glued_number(expected).search(block)
+            inner = _glued(expected)[1].search(block)
             if not inner:
                 break
             self.feed(block[: inner.start(1)])
@@ -716,20 +716,15 @@ class _Segmenter:
 
 
 @cache
-def _glued_heading(expected: int) -> re.Pattern[str]:
-    """A heading run together with paragraph ``expected`` (or one of the two after it)."""
-    return re.compile(
-        rf"^(.{{3,150}}?[^.;:,])\s+({expected}|{expected + 1}|{expected + 2})\.\s+"
-        r"(?=[A-Z“\"])"
-    )
-
-
-@cache
-def _glued_number(expected: int) -> re.Pattern[str]:
-    """Paragraph ``expected`` run on after the end of the one before it."""
-    return re.compile(
-        rf"[.;:](?:{FN_OPEN}[^{FN_CLOSE}]*{FN_CLOSE})?(\s+){expected}\.\s+(?=[A-Z“\"])"
-    )
+def _glued(expected: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What runs paragraph ``expected`` together with the text before it: a heading
+    (``expected`` or one of the two numbers after it may follow the heading), and
+    the end of the paragraph before."""
+    numbers = f"{expected}|{expected + 1}|{expected + 2}"
+    heading = re.compile(rf"^(.{{3,150}}?[^.;:,])\s+({numbers})\.\s+(?=[A-Z“\"])")
+    note = f"{FN_OPEN}[^{FN_CLOSE}]*{FN_CLOSE}"
+    number = re.compile(rf"[.;:](?:{note})?(\s+){expected}\.\s+(?=[A-Z“\"])")
+    return heading, number
 
 
 def segment(cleaned: Cleaned) -> tuple[dict[str, object], list[Paragraph]]:

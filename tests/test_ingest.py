@@ -716,7 +716,8 @@ def test_a_field_merged_in_two_processes_holds_what_one_merges(
 ):
     monkeypatch.setattr("search.engine.writing.SEGMENT_MB", 0.5)
     assert ingest(MIXED, tmp_path / "one", procs=1).ok
-    monkeypatch.setattr("search.engine.writing.PARALLEL_TERMS", 1)  # every field
+    monkeypatch.setattr("search.engine.writing.PARALLEL_BYTES", 1)  # every field
+    monkeypatch.setattr("search.engine.writing.RANGE_TERMS", 50)  # in many ranges
     if child_fails:  # the forked process fails: this one merges its half too
 
         def broken(*args, **kwargs):

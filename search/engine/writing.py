@@ -42,7 +42,6 @@ from ..analysis import fast_index_terms
 from . import store
 from .codec import (
     BYTE_LENGTHS,
-    ENTRY,
     ITEM_LENGTHS,
     ArrayCodec,
     ArrayPostingsWriter,
@@ -531,24 +530,50 @@ class _Merge:
         fieldwriter.close()
 
     def _write_field(self, fieldwriter, name: str) -> None:
-        # the term dictionary and postings file of W3FieldWriter, written directly
+        # the term dictionary and postings file of W3FieldWriter, written directly, a
+        # range of terms at a time (so that only that range's entries are in memory)
         out = TermWriter(fieldwriter)
-        keys: list[bytes] = []
-        owners: list[int] = []
-        entries: list[bytes] = []
-        for i in range(len(self.readers)):
-            got_keys, got_entries = self._field_terms(i, name)
-            keys += got_keys
-            entries += got_entries
-            owners += [i] * len(got_keys)
-        # every segment's terms in one order; a term's segments stay in their order
-        terms = _Terms(keys, owners, entries, sorted(range(len(keys)), key=keys.__getitem__))
+        ranges, half_way = self._ranges(name)
         folder = self.folder
-        half = _OtherHalf.start(self, terms, folder) if folder and _can_fork(terms) else None
-        self._write_terms(out, terms, 0, half.first if half else len(keys))
+        half = None
+        if folder and 0 < half_way < len(ranges) and sys.platform.startswith("linux"):
+            half = _OtherHalf.start(self, name, ranges[half_way:], folder)
+        self._write_ranges(out, name, ranges[:half_way] if half is not None else ranges)
         if half is not None and not half.join(out):
-            self._write_terms(out, terms, half.first, len(keys))  # its process failed
+            self._write_ranges(out, name, ranges[half_way:])  # its process failed
         out.flush()
+
+    def _write_ranges(self, out, name: str, ranges: list[_Range]) -> None:
+        """Write the field's terms in ``ranges`` with ``out`` (a :class:`TermWriter` or
+        the like), every segment's terms of a range in one order; a term's segments
+        stay in their order."""
+        for lo, hi in ranges:
+            keys: list[bytes] = []
+            owners: list[int] = []
+            entries: list[bytes] = []
+            for i in range(len(self.readers)):
+                got_keys, got_entries = self._field_terms(i, name, lo, hi)
+                keys += got_keys
+                entries += got_entries
+                owners += [i] * len(got_keys)
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            self._write_terms(out, _Terms(keys, owners, entries, order), 0, len(keys))
+
+    def _ranges(self, name: str) -> tuple[list[_Range], int]:
+        """The field's terms in ranges of :data:`RANGE_TERMS` terms of its largest
+        segment, and the first range of the second half of the work (by the size of
+        that segment's postings): as many as there are when the field is too small
+        to share."""
+        sizes = [self._region(i, name) for i in range(len(self.readers))]
+        largest = max(range(len(sizes)), key=lambda i: sizes[i][1] - sizes[i][0])
+        keys, entries = self._field_terms(largest, name, None, None)
+        bounds = keys[RANGE_TERMS::RANGE_TERMS]
+        ranges: list[_Range] = list(zip([None, *bounds], [*bounds, None], strict=True))
+        if sum(end - start for start, end in sizes) < PARALLEL_BYTES or len(ranges) < 2:
+            return ranges, len(ranges)
+        lengths = np.array([entry_extent(e)[1] for e in entries], dtype=np.int64) + 200
+        before = np.cumsum(lengths)[RANGE_TERMS - 1 :: RANGE_TERMS]  # up to each bound
+        return ranges, int(np.searchsorted(before, int(lengths.sum()) // 2)) + 1
 
     def _write_terms(self, out, terms: _Terms, lo: int, hi: int) -> None:
         """Write the terms from ``lo`` to ``hi`` (places in ``terms.order``, each the
@@ -585,22 +610,36 @@ class _Merge:
             return postfile.get
         return lambda offset, length: bytes(buf[offset : offset + length])
 
-    def _field_terms(self, i: int, name: str) -> tuple[list[bytes], list[bytes]]:
-        """Reader ``i``'s terms in the field and their dictionary entries, in order,
-        read in one piece from its term file (an ordered hash file: each item's key
-        and value lengths, then the key and the value)."""
+    def _region(
+        self, i: int, name: str, lo: bytes | None = None, hi: bytes | None = None
+    ) -> tuple[int, int]:
+        """Where reader ``i``'s terms of the field from ``lo`` (None: the first) up to
+        ``hi`` (excluded; None: to the last) are in its term file: start and end."""
         terms = self.readers[i]._terms
         fnum = terms._fieldmap.get(name)
         if fnum is None:
-            return [], []
+            return 0, 0
         tindex = terms._tindex
-        start = tindex.closest_key_pos(pack_ushort(fnum))
-        if start is None:
+        prefix = pack_ushort(fnum)
+
+        def at(key: bytes | None) -> int:
+            pos = tindex.closest_key_pos(key) if key is not None else None
+            return tindex.endofdata if pos is None else pos
+
+        after = pack_ushort(fnum + 1) if fnum + 1 < 1 << 16 else None
+        return at(prefix + (lo or b"")), at(prefix + hi if hi is not None else after)
+
+    def _field_terms(
+        self, i: int, name: str, lo: bytes | None, hi: bytes | None
+    ) -> tuple[list[bytes], list[bytes]]:
+        """Reader ``i``'s terms of the field from ``lo`` up to ``hi`` (see
+        :meth:`_region`) and their dictionary entries, in order, read in one piece
+        from its term file (an ordered hash file: each item's key and value lengths,
+        then the key and the value)."""
+        start, end = self._region(i, name, lo, hi)
+        if end <= start:
             return [], []
-        end = tindex.closest_key_pos(pack_ushort(fnum + 1)) if fnum + 1 < 1 << 16 else None
-        if end is None:
-            end = tindex.endofdata
-        blob = tindex.dbfile.get(start, end - start)
+        blob = self.readers[i]._terms._tindex.dbfile.get(start, end - start)
         keys, entries = [], []
         unpack = ITEM_LENGTHS.unpack_from
         pos, size = 0, len(blob)
@@ -614,6 +653,15 @@ class _Merge:
         return keys, entries
 
 
+#: A range of a field's terms, from the first (None: the field's first) up to the
+#: second (excluded; None: to the field's last).
+_Range = tuple[bytes | None, bytes | None]
+
+#: Terms of a field's largest segment per range merged at a time: what bounds the
+#: memory of a merge (the dictionary entries of one range in every segment).
+RANGE_TERMS = 20_000
+
+
 class _Terms(NamedTuple):
     """The terms of a field in the segments merged: each one's bytes, segment and
     dictionary entry, and the order they are written in."""
@@ -624,14 +672,10 @@ class _Terms(NamedTuple):
     order: list[int]
 
 
-#: A field with at least this many terms in the segments merged has the second half
-#: of them (by the size of their postings) merged in a process of its own, at the
-#: same time as the first.
-PARALLEL_TERMS = 200_000
-
-
-def _can_fork(terms: _Terms) -> bool:
-    return len(terms.keys) >= PARALLEL_TERMS and sys.platform.startswith("linux")
+#: A field whose terms take at least this many bytes in the term files of the
+#: segments merged has the second half of its ranges (by the size of their postings)
+#: merged in a process of its own, at the same time as the first.
+PARALLEL_BYTES = 8 * 2**20
 
 
 class _FileTerms:
@@ -661,22 +705,17 @@ def _read_entries(data: bytes):
 
 
 class _OtherHalf:
-    """The second half of a field's terms, merged by a forked process into two
-    temporary files in the index folder while this one merges the first half."""
+    """The second half of a field's ranges of terms, merged by a forked process into
+    two temporary files in the index folder while this one merges the first half."""
 
-    def __init__(self, pid: int, first: int, folder: Path, name: str) -> None:
+    def __init__(self, pid: int, folder: Path, name: str) -> None:
         self.pid = pid
-        self.first = first
         self._postings = folder / f".{name}.postings"
         self._entries = folder / f".{name}.entries"
 
     @classmethod
-    def start(cls, merge: _Merge, terms: _Terms, folder: str) -> _OtherHalf | None:
-        start = _half_way(terms)
-        if start >= len(terms.keys):
-            return None
-        name = f"merge-{os.getpid()}-{start}"
-        half = cls(0, start, Path(folder), name)
+    def start(cls, merge: _Merge, field: str, ranges: list[_Range], folder: str) -> _OtherHalf:
+        half = cls(0, Path(folder), f"merge-{os.getpid()}-{field}")
         pid = os.fork()
         if pid:
             half.pid = pid
@@ -684,7 +723,7 @@ class _OtherHalf:
         code = 1
         try:  # the child: nothing of the parent's files is written or flushed here
             with open(half._postings, "wb") as postings, open(half._entries, "wb") as entries:
-                merge._write_terms(_FileTerms(postings, entries), terms, start, len(terms.keys))
+                merge._write_ranges(_FileTerms(postings, entries), field, ranges)
             code = 0
         finally:
             os._exit(code)
@@ -702,23 +741,6 @@ class _OtherHalf:
             for path in (self._postings, self._entries):
                 with contextlib.suppress(OSError):
                     path.unlink()
-
-
-def _half_way(terms: _Terms) -> int:
-    """The first place in ``terms.order`` of the term where the second half of the
-    work starts (each term's postings in every segment, and a cost per entry)."""
-    keys, _, entries, order = terms
-    raw = b"".join(entries)
-    if len(raw) == ENTRY.size * len(entries):  # every entry's length, at its end
-        rows = np.frombuffer(raw, dtype=np.uint8).reshape(-1, ENTRY.size)
-        sizes = rows[:, -4:].copy().view(">u4").ravel().astype(np.int64)
-    else:
-        sizes = np.array([entry_extent(e)[1] for e in entries], dtype=np.int64)
-    cum = np.cumsum(sizes[np.array(order, dtype=np.int64)] + 200)
-    j = int(np.searchsorted(cum, cum[-1] // 2)) if len(cum) else 0
-    while 0 < j < len(order) and keys[order[j]] == keys[order[j - 1]]:
-        j += 1
-    return j
 
 
 class _SharedTemp:

@@ -39,9 +39,11 @@ _RESOLUTION_MARK = re.compile(
     r"Resolution adopted by the General Assembly"
     r"|R[ée]solution adopt[ée]e par l[’']Assembl[ée]e g[ée]n[ée]rale"
 )
+# a resolution's number, as a title line opens with it: "70/1", "ES-10/24"
+_RESOLUTION_NUMBER = r"(?:ES-\d+/)?\d{1,3}/\d{1,4}"
 # a line that opens with a resolution's number and title ("70/1. Transforming …")
-_RESOLUTION_LINE = re.compile(r"[ \t]*(?:ES-\d+/)?\d{1,3}/\d{1,4}(?:[ \t]?[A-Z])?\.[ \t]+[A-Z]")
-_TITLE_LINE = re.compile(r"\s*(?:ES-\d+/)?\d{1,3}/\d{1,4}(?:\s?[A-Z])?\.\s+\S")
+_RESOLUTION_LINE = re.compile(rf"[ \t]*{_RESOLUTION_NUMBER}(?:[ \t]?[A-Z])?\.[ \t]+[A-Z]")
+_TITLE_LINE = re.compile(rf"\s*{_RESOLUTION_NUMBER}(?:\s?[A-Z])?\.\s+\S")
 _SYMBOL_LINE = re.compile(r"\s*([A-Z]{1,2}/RES/[\w./-]+?)\**\s*")
 _COUNTER = re.compile(r"\s*\d{1,3}/\d{1,3}\s*")
 _JOB = re.compile(r"\s*\d{2}-\d{5}\**\s*(?:\([A-Z]\))?\s*(?:\d{6})?\s*")
