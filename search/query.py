@@ -43,7 +43,8 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from .engine.phrases import ExactPhrase  # first: Whoosh is imported by the engine
+from .engine.matching import AndNot  # first: Whoosh is imported by the engine
+from .engine.phrases import ExactPhrase
 
 # isort: split
 from whoosh import query as wq
@@ -467,7 +468,7 @@ def compile_query(node: Node, chain: str | ChainSpec) -> wq.Query | None:
 
     Returns ``None`` where the node has nothing to match in that chain (a stop word):
     it then constrains nothing.  A negation with nothing beside it is everything
-    but what it names: ``wq.AndNot(wq.Every(), …)``; the result holds no
+    but what it names: ``AndNot(wq.Every(), …)``; the result holds no
     ``wq.Not``, which the engine does not evaluate.
     """
     q = _compiled(node, chain)
@@ -475,7 +476,7 @@ def compile_query(node: Node, chain: str | ChainSpec) -> wq.Query | None:
 
 
 def _everything_but(q: wq.Not) -> wq.Query:
-    return wq.AndNot(wq.Every(), q.query)
+    return AndNot(wq.Every(), q.query)
 
 
 def _compiled(node: Node, chain: str | ChainSpec) -> wq.Query | None:
@@ -508,7 +509,7 @@ def _compiled(node: Node, chain: str | ChainSpec) -> wq.Query | None:
         return wq.Not(negative[0] if len(negative) == 1 else wq.Or(negative))
     q = positive[0] if len(positive) == 1 else wq.And(positive)
     if negative:
-        q = wq.AndNot(q, negative[0] if len(negative) == 1 else wq.Or(negative))
+        q = AndNot(q, negative[0] if len(negative) == 1 else wq.Or(negative))
     return q
 
 

@@ -385,3 +385,21 @@ def test_postings_of_an_unknown_format_are_a_clear_error():
 def test_a_negated_phrase_runs_on_whoosh_matchers(ix, phrase):
     # Whoosh asks the phrase's matcher to replace itself once it can skip ahead
     assert len(ix.search(f"-{phrase}", limit=5)) == 5
+
+
+def test_a_negation_excludes_a_first_match_that_the_excluded_word_precedes(tmp_path, whoosh_only):
+    # the excluded word's list starts before the first paragraph with "nuclear":
+    # Whoosh's AndNotMatcher compared only the two lists' first ids and kept P2
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "note.txt").write_text(
+        "Conventional weapons are reported on every year.\n\n"
+        "Nuclear weapons must never be used again.\n\n"
+        "Nuclear energy serves peaceful purposes.\n",
+        encoding="utf-8",
+    )
+    search.ingest([folder], tmp_path / "index")
+    with search.open_index(tmp_path / "index") as index:
+        assert [h.paragraph for h in index.search("nuclear -weapons")] == ["P3"]
+        assert [h.paragraph for h in whoosh_only(index, "nuclear -weapons")] == ["P3"]
+        assert [h.paragraph for h in whoosh_only(index, "nuclear NOT (weapons OR arms)")] == ["P3"]

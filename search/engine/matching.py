@@ -31,6 +31,7 @@ from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.p
 # isort: split
 from whoosh import query as wq
 from whoosh.collectors import TimeLimit, TopCollector
+from whoosh.matching import AndNotMatcher
 
 from ..analysis import STOP_MARK
 from .codec import ArrayCodec, TermTable
@@ -99,6 +100,24 @@ class _Matches:
 
 
 _NONE = _Matches(_EMPTY_DOCS, _EMPTY_SCORES)
+
+
+class AndNot(wq.AndNot):
+    """``a ANDNOT b`` for queries the vectorised engine does not take: Whoosh's, with
+    a matcher that excludes ``b`` from ``a``'s first document on."""
+
+    def matcher(self, searcher, context=None):
+        a = self.a.matcher(searcher, context)
+        return _AndNotMatcher(a, self.b.matcher(searcher, searcher.boolean_context()))
+
+
+class _AndNotMatcher(AndNotMatcher):
+    # Whoosh's compares only the two lists' current ids when it starts, so a first
+    # document of ``a`` that ``b`` reaches later ("weapons" in P1 and P2, "nuclear"
+    # first in P2) was kept; moving ``b`` up to it first excludes it
+    def _find_first(self) -> None:
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
 
 
 @dataclass(frozen=True)
