@@ -64,9 +64,12 @@ class ArrayCodec(whoosh3.W3Codec):
 _TERMINFO = struct.Struct("!BfIBBfII")
 _OFFSET = struct.Struct("!Q")
 _EXTENT_LENGTH = struct.Struct("!I")
-# the ordered hash file's slot (hash, item position) and item lengths (key, value)
+#: A whole term dictionary entry: the above, then where the term's postings are.
+ENTRY = struct.Struct(_TERMINFO.format + _OFFSET.format[1:] + _EXTENT_LENGTH.format[1:])
+# the ordered hash file's slot (hash, item position)
 _SLOT = struct.Struct("!Iq")
-_ITEM = struct.Struct("!ii")
+#: The lengths before each key and value in an ordered hash file.
+ITEM_LENGTHS = struct.Struct("!ii")
 _FIELD_NUMBER = struct.Struct("!H")
 
 
@@ -131,8 +134,8 @@ class TermTable:
             if not itempos:
                 return None
             if slothash == keyhash:
-                keylen, datalen = _ITEM.unpack_from(buf, itempos)
-                at = itempos + _ITEM.size
+                keylen, datalen = ITEM_LENGTHS.unpack_from(buf, itempos)
+                at = itempos + ITEM_LENGTHS.size
                 if keylen == len(key) and buf[at : at + keylen] == key:
                     return buf[at + keylen : at + keylen + datalen]
             slot += _SLOT.size
@@ -290,6 +293,11 @@ def moved_terminfo(entry: bytes, base: int, offset: int, length: int) -> bytes:
     return ENTRY.pack(0, *row[1:6], row[6] + base, row[7] + base, offset, length)
 
 
+#: A term's statistics in its dictionary entry, as :func:`terminfo` takes them before
+#: the extent of its postings.
+TermStats = tuple[float, int, int, int, float, int, int]
+
+
 def terminfo(
     weight: float,
     frequency: int,
@@ -305,14 +313,8 @@ def terminfo(
     it: the term's total weight, document frequency, the length bytes of its
     shortest and longest document, its greatest weight, first and last document,
     and where its postings are."""
-    row = (0, weight, frequency, minlength, maxlength, maxweight, minid, maxid)
-    return _TERMINFO.pack(*row) + _OFFSET.pack(offset) + _EXTENT_LENGTH.pack(length)
-
-
-#: A term dictionary entry with the extent of its postings (see :func:`terminfo`).
-ENTRY = struct.Struct("!BfIBBfIIQI")
-#: The lengths before each key and value in an ordered hash file.
-ITEM_LENGTHS = struct.Struct("!ii")
+    row = (weight, frequency, minlength, maxlength, maxweight, minid, maxid)
+    return ENTRY.pack(0, *row, offset, length)
 
 
 class TermWriter:
@@ -330,10 +332,10 @@ class TermWriter:
         self._entries: list[tuple[bytes, bytes]] = []
         self._postings: list[bytes] = []
 
-    def add(self, tbytes: bytes, postings: bytes, stats: tuple) -> None:
+    def add(self, tbytes: bytes, postings: bytes, stats: TermStats) -> None:
         """Add a term (after the last one) with its encoded postings and the
         statistics :func:`terminfo` takes before their extent."""
-        self.add_entry(tbytes, postings, ENTRY.pack(0, *stats, self._offset, len(postings)))
+        self.add_entry(tbytes, postings, terminfo(*stats, self._offset, len(postings)))
 
     def add_entry(self, tbytes: bytes, postings: bytes, entry: bytes) -> None:
         """Add a term whose dictionary entry is made (its extent included)."""

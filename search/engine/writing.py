@@ -641,15 +641,9 @@ class _Merge:
             return [], []
         blob = self.readers[i]._terms._tindex.dbfile.get(start, end - start)
         keys, entries = [], []
-        unpack = ITEM_LENGTHS.unpack_from
-        pos, size = 0, len(blob)
-        while pos < size:
-            keylen, datalen = unpack(blob, pos)
-            pos += 8
-            keys.append(blob[pos + 2 : pos + keylen])  # less the field's number
-            pos += keylen
-            entries.append(blob[pos : pos + datalen])
-            pos += datalen
+        for key, entry in _read_items(blob):
+            keys.append(key[2:])  # less the field's number
+            entries.append(entry)
         return keys, entries
 
 
@@ -694,12 +688,13 @@ class _FileTerms:
         self._entries.write(ITEM_LENGTHS.pack(len(tbytes), len(entry)) + tbytes + entry)
 
 
-def _read_entries(data: bytes):
-    """The ``(term bytes, entry)`` pairs :class:`_FileTerms` wrote."""
+def _read_items(data: bytes):
+    """The ``(key, value)`` items of ``data`` framed as in an ordered hash file: a
+    term file's, or the ``(term bytes, entry)`` pairs :class:`_FileTerms` wrote."""
     pos, size = 0, len(data)
     while pos < size:
         keylen, datalen = ITEM_LENGTHS.unpack_from(data, pos)
-        pos += 8
+        pos += ITEM_LENGTHS.size
         yield data[pos : pos + keylen], data[pos + keylen : pos + keylen + datalen]
         pos += keylen + datalen
 
@@ -735,7 +730,7 @@ class _OtherHalf:
             if status != 0:
                 return False
             with open(self._postings, "rb") as postings:
-                out.append(postings, _read_entries(self._entries.read_bytes()))
+                out.append(postings, _read_items(self._entries.read_bytes()))
             return True
         finally:
             for path in (self._postings, self._entries):
