@@ -21,12 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
-from .engine.matching import (
-    Ranked,
-    Unsupported,
-    matched,
-    rank,
-)  # first: Whoosh is imported by the engine
+# first: Whoosh is imported by the engine
+from .engine.matching import Ranked, Unsupported, matched, rank
 
 # isort: split
 from whoosh import fields
