@@ -96,15 +96,27 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 #: Combining marks inside a word: Arabic short vowels, shadda and tanween, and
 #: accents written apart (they are not word characters to the regular expression).
 _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670"
-_LETTERS = rf"[^\W_{_CJK}](?:[^\W_{_CJK}]|[{_MARKS}])*"
+_LETTER = rf"[^\W_{_CJK}]"
+
+
+def _token_pattern(letters: str) -> str:
+    return (
+        rf"[A-Z]{{1,4}}(?:/[A-Za-z0-9.\-]+)+|\d{{1,4}}/\d{{1,4}}"
+        rf"|[{_CJK}]"
+        rf"|{letters}(?:['’]{letters})*"
+    )
+
+
 TOKEN_PATTERN = re.compile(
-    rf"[A-Z]{{1,4}}(?:/[A-Za-z0-9.\-]+)+|\d{{1,4}}/\d{{1,4}}"
-    rf"|[{_CJK}]"
-    rf"|{_LETTERS}(?:['’]{_LETTERS})*",
+    _token_pattern(rf"{_LETTER}(?:{_LETTER}|[{_MARKS}])*"),
     # the flag Whoosh compiles a tokenizer's pattern with when it loads the schema of
     # an index, so that both share one compiled pattern
     re.UNICODE,
 )
+#: :data:`TOKEN_PATTERN` with a word's letters and marks matched as runs rather than
+#: one alternative per character (marks are not letters): the same matches, found a
+#: quarter faster by Python's engine.  Indexes record TOKEN_PATTERN's text, unchanged.
+_FAST_TOKENS = re.compile(_token_pattern(rf"{_LETTER}+(?:[{_MARKS}]{_LETTER}*)*"), re.UNICODE)
 
 #: French stop words for UN texts: articles, prepositions, conjunctions and clitic
 #: pronouns only.  Whoosh's default list also drops forms of "être"/"avoir" that UN
@@ -781,7 +793,7 @@ class IndexTerms:
         if isinstance(tokenizer, CJKBigramTokenizer):
             self._raw = lambda text: ((t, pos) for t, pos, _, _ in tokenizer.spans(text, True))
         else:
-            findall = self.findall = tokenizer.expression.findall
+            findall = self.findall = _fast_expression(tokenizer.expression).findall
             self._raw = lambda text: ((raw, pos) for pos, raw in enumerate(findall(text)))
         self._memo = _Memo(filters, ("text", "word", "pos"))
         self._terms = last.terms
@@ -851,6 +863,14 @@ def _char_tokens(spec: ChainSpec):
         return out
 
     return run
+
+
+def _fast_expression(expression: re.Pattern[str]) -> re.Pattern[str]:
+    """:data:`_FAST_TOKENS` for :data:`TOKEN_PATTERN` (as compiled from an index's
+    schema too), any other tokenizer's expression as it is."""
+    if (expression.pattern, expression.flags) == (TOKEN_PATTERN.pattern, TOKEN_PATTERN.flags):
+        return _FAST_TOKENS
+    return expression
 
 
 _FAST: dict[int, tuple[weakref.ref, IndexTerms | None]] = {}

@@ -3,8 +3,33 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from search.analysis import ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS, analyzer, tokens
+from search.analysis import (
+    _FAST_TOKENS,
+    ENGLISH_STOP_WORDS,
+    FRENCH_STOP_WORDS,
+    TOKEN_PATTERN,
+    analyzer,
+    tokens,
+)
+
+#: Characters where the token pattern's alternatives meet: symbols, numbers, letters,
+#: accents written apart, Arabic letters and short vowels, apostrophes, CJK, kana.
+_TOKEN_CHARS = "AERSaez09/.-_ '’\u0301\u064e\u0670éÉبسم\u4e00\u30a2\uac00²\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_TOKEN_CHARS, max_size=40))
+def test_fast_token_pattern_matches_as_the_token_pattern(text):
+    assert _FAST_TOKENS.findall(text) == TOKEN_PATTERN.findall(text)
+
+
+def test_fast_token_pattern_on_words_with_marks():
+    text = "A/RES/58/220 57/263 cafe\u0301 \u0301x بِسْمِ l’État 国連 x_y"
+    assert _FAST_TOKENS.findall(text) == TOKEN_PATTERN.findall(text)
+    assert "cafe\u0301" in TOKEN_PATTERN.findall(text)
 
 
 @pytest.mark.parametrize(
