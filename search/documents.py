@@ -130,7 +130,6 @@ def _decode_8bit(data: bytes) -> str:
 _LATIN = [la for la in LANGUAGES.values() if la.script is None]
 _WORDS_OF = {**{la.code: la.words for la in _LATIN if la.words}, **RIVAL_WORDS}
 _DETECTED = tuple(la.code for la in _LATIN if la.words)
-_WORD = re.compile(r"[^\W\d_]+")
 
 _SCRIPTS = {
     **{la.code: la.script for la in LANGUAGES.values() if la.script is not None},
@@ -142,17 +141,23 @@ _SCRIPT_PATTERNS = (*_SCRIPTS.values(), _LETTER)
 #: Which of :data:`_SCRIPT_PATTERNS` each character seen so far matches (0 or 1 each).
 _CHAR_SCRIPTS: dict[int, tuple[int, ...]] = {}
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+#: Each byte of UTF-8 text as :func:`_lower_words` splits it: an ASCII letter lower-cased,
+#: any other ASCII character a space, the bytes of other characters as they are.
+_ASCII_WORD_BYTES = bytes(
+    c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 or c >= 128 else 32 for c in range(256)
+)
 
 
-def _script_counts(sample: str) -> dict[str, int]:
-    """Letters of each script in ``sample`` ("other": letters of any other script).
+def _script_counts(sample: str) -> tuple[dict[str, int], list[str]]:
+    """Letters of each script in ``sample`` ("other": letters of any other script),
+    and the characters of ``sample`` beyond ASCII that are not letters.
 
     Counted per distinct character: each is matched against the scripts' patterns
     once, then its count in ``sample`` is added to theirs.
     """
     if sample.isascii():
         raw = sample.encode("ascii")
-        return {"latin": len(raw) - len(raw.translate(None, _ASCII_LETTERS))}
+        return {"latin": len(raw) - len(raw.translate(None, _ASCII_LETTERS))}, []
     codes = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if int(codes.max()) < 0x10000:
         counts = np.bincount(codes)
@@ -160,18 +165,31 @@ def _script_counts(sample: str) -> dict[str, int]:
         counts = counts[chars]
     else:
         chars, counts = np.unique(codes, return_counts=True)
-    table = [_CHAR_SCRIPTS.get(c) or _char_scripts(c) for c in chars.tolist()]
+    codes = chars.tolist()
+    table = [_CHAR_SCRIPTS.get(c) or _char_scripts(c) for c in codes]
     totals = np.asarray(counts, dtype=np.int64) @ np.array(table, dtype=np.int64)
     got = dict(zip(_SCRIPT_NAMES, totals.tolist(), strict=True))
     letters = got.pop("letter")
     got["other"] = letters - sum(got.values())
-    return got
+    others = [chr(c) for c, row in zip(codes, table, strict=True) if c > 127 and not row[-1]]
+    return got, others
 
 
 def _char_scripts(code: int) -> tuple[int, ...]:
     ch = chr(code)
     got = _CHAR_SCRIPTS[code] = tuple(int(p.match(ch) is not None) for p in _SCRIPT_PATTERNS)
     return got
+
+
+def _lower_words(sample: str, others: Iterable[str]) -> list[str]:
+    """The words of ``sample`` lower-cased: the runs of letters (``[^\\W\\d_]+``), each
+    ``str.lower``-ed.  ``others``: its characters beyond ASCII that
+    are not letters (see :func:`_script_counts`).  Split by bytes and
+    ``str.split`` rather than found by the pattern: four times faster."""
+    for ch in others:
+        sample = sample.replace(ch, " ")
+    spaced = sample.encode("utf-8").translate(_ASCII_WORD_BYTES).decode("utf-8")
+    return (spaced if spaced.isascii() else spaced.lower()).split()
 
 
 def detect_language(text: str) -> str:
@@ -194,15 +212,15 @@ def detect_language(text: str) -> str:
     'und'
     """
     sample = text[:20000]
-    scripts = _script_counts(sample)
+    scripts, others = _script_counts(sample)
     best = max(scripts, key=scripts.__getitem__)
     if not scripts[best]:
         return "und"
     if best == "other" or (best == "zh" and _has_kana(sample)):
         return "und"
     if best != "latin":
-        return best if _is_own_script_language(best, sample) else "und"
-    words = Counter(map(str.lower, _WORD.findall(sample)))
+        return best if _is_own_script_language(best, sample, others) else "und"
+    words = Counter(_lower_words(sample, others))
     counts = {
         lang: sum(map(words.__getitem__, known & words.keys())) for lang, known in _WORDS_OF.items()
     }
@@ -215,7 +233,7 @@ def detect_language(text: str) -> str:
     return ranked[0] if ranked[0] in _DETECTED else "und"
 
 
-def _is_own_script_language(lang: str, sample: str) -> bool:
+def _is_own_script_language(lang: str, sample: str, others: Iterable[str]) -> bool:
     """Whether a text in the script of ``lang`` is in ``lang`` itself, not in another
     language written in that script."""
     language = LANGUAGES[lang]
@@ -224,7 +242,7 @@ def _is_own_script_language(lang: str, sample: str) -> bool:
     letters = len(_SCRIPTS[lang].findall(sample))
     if len(language.others.findall(sample)) * 200 > letters:
         return False
-    words = [w.lower() for w in _WORD.findall(sample)]
+    words = _lower_words(sample, others)
     if len(words) < 30:
         return True  # too short to count function words: the script decides
     known = sum(w in language.words for w in words)

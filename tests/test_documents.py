@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from pathlib import Path
 
 import pytest
 from conftest import CORPUS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search.documents import (
     Document,
+    _lower_words,
+    _script_counts,
     decode_text,
     detect_language,
     finish,
@@ -247,6 +252,13 @@ def test_detect_language_of_nonsense_or_other_scripts(text: str) -> None:
 )
 def test_other_latin_languages_are_not_taken_for_french(text: str) -> None:
     assert detect_language(text) == "und"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aZé É’'_-1٣²\u0301\u00a0\u2028İΣσßДдبِ国 \n.", max_size=40))
+def test_words_of_a_sample_are_its_runs_of_letters_lower_cased(text: str) -> None:
+    _, others = _script_counts(text)
+    assert _lower_words(text, others) == [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
 
 
 def make_tree(root: Path, names: list[str]) -> None:
