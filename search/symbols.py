@@ -22,11 +22,13 @@ _SHORT = (
     r"|\d{1,4}\s?(?:[A-Z]\s)?\((?:[IVXL]+|S-[IVXL]+|ES-[IVXL]+)\)"
 )
 
-FULL_RE = re.compile(rf"(?<![\w/])(?:{_FULL})(?![\w/])")
-SHORT_RE = re.compile(rf"(?<![\w/.])(?:{_SHORT})(?![\w/])")
+# Each pattern starts with a lookahead for its first character: Python's engine then
+# skips to where a match can begin instead of trying the lookbehind everywhere.
+FULL_RE = re.compile(rf"(?=[A-Z])(?<![\w/])(?:{_FULL})(?![\w/])")
+SHORT_RE = re.compile(rf"(?=\d)(?<![\w/.])(?:{_SHORT})(?![\w/])")
 _RESOLUTION_WORD = re.compile(r"(?i)\b(?:r[ée]solutions?|resolutions?)\b")
 # Security Council resolutions are cited with their year: "resolution 2250 (2015)".
-_COUNCIL_RE = re.compile(r"(?<![\w/.])(\d{1,4}) ?\(((?:19|20)\d\d)\)")
+_COUNCIL_RE = re.compile(r"(?=\d)(?<![\w/.])(\d{1,4}) ?\(((?:19|20)\d\d)\)")
 _QUERY_RE = re.compile(rf"^\s*(?:{_FULL}|{_SHORT})\s*$")
 
 #: Documents known by a name rather than a symbol: their id (what ``show`` and
