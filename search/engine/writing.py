@@ -86,6 +86,11 @@ Segment = Any
 #: field (a text field's as :class:`~search.engine.textbuffer.PreparedText`).
 Prepared = tuple[dict[str, object], list[tuple[str, Any, int, object]], list[tuple[str, Any]]]
 
+#: How :meth:`IndexWriter.prepare` takes a document with given fields: the names of
+#: those stored, then ``(name, field, scored, token codes, column type)`` of those
+#: indexed or with a column (see :meth:`IndexWriter._plan`).
+_Plan = tuple[tuple[str, ...], list[tuple[Any, ...]]]
+
 #: The values that unscored fields give for a value, remembered per value.
 _UNSCORED_CACHE = 50_000
 
@@ -260,7 +265,7 @@ class IndexWriter(SegmentWriter):
         self._merging: _Merge | None = None
         #: each text field's token codes in this segment (None: analysed by Whoosh's field)
         self._codes: dict[str, TokenCodes | None] = {}
-        self._plans: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        self._plans: dict[tuple[str, ...], _Plan] = {}
         self.pool = PostingBuffer(self._field_codes)
 
     # -- documents ---------------------------------------------------------------
@@ -277,42 +282,50 @@ class IndexWriter(SegmentWriter):
         plan = self._plans.get(names)
         if plan is None:
             plan = self._plan(names)
-        stored: dict[str, object] = {}
+        keep, rest = plan
+        stored = {name: value for name in keep if (value := fields_[name]) is not None}
         per_doc: list[tuple[str, Any, int, object]] = []
         indexed: list[tuple[str, Any]] = []
-        for name, field, keep, scorable, codes, column_type in plan:
+        unscored = self._unscored
+        for name, field, scorable, codes, column_type in rest:
             value = fields_[name]
             if value is None:
                 continue
-            if keep:
-                stored[name] = value
             length = 0
             if codes and isinstance(value, str):
                 items = codes.prepare(value)
                 length = items.length
                 indexed.append((name, items))
             elif codes is not False:
-                items = self._index(name, field, value)
                 if scorable:
+                    items = list(field.index(value))
                     length = sum(item[1] for item in items)
+                else:  # unscored ID and KEYWORD fields repeat the same few values
+                    items = unscored.get((name, value)) if isinstance(value, str) else None
+                    if items is None:
+                        items = self._unscored_items(name, field, value)
                 indexed.append((name, items))
             if length or column_type:
                 column = field.to_column_value(value) if column_type else None
                 per_doc.append((name, field, length, column))
         return stored, per_doc, indexed
 
-    def _plan(self, names: tuple[str, ...]) -> list[tuple[Any, ...]]:
-        """For each of ``names`` (a document's fields, checked against the schema):
-        the field, whether it is stored, scored, its token codes (None: analysed by
-        Whoosh; False: not indexed) and its column type."""
+    def _plan(self, names: tuple[str, ...]) -> _Plan:
+        """For ``names`` (a document's fields, checked against the schema): those
+        stored, and for each one indexed or with a column, the field, whether it is
+        scored, its token codes (None: analysed by Whoosh; False: not indexed) and its
+        column type."""
         schema = self.schema
         self._check_fields(schema, names)
-        plan = []
+        keep, rest = [], []
         for name in names:
             field = schema[name]
-            codes = self._token_codes(name, field) if field.indexed else False
-            plan.append((name, field, field.stored, field.scorable, codes, field.column_type))
-        self._plans[names] = plan
+            if field.stored:
+                keep.append(name)
+            if field.indexed or field.column_type:
+                codes = self._token_codes(name, field) if field.indexed else False
+                rest.append((name, field, field.scorable, codes, field.column_type))
+        plan = self._plans[names] = (tuple(keep), rest)
         return plan
 
     def add_prepared(self, prepared: Prepared) -> None:
@@ -362,10 +375,8 @@ class IndexWriter(SegmentWriter):
             return None
         return self._token_codes(name, self.schema[name])
 
-    def _index(self, name: str, field, value) -> list:
-        if field.scorable:
-            return list(field.index(value))
-        # unscored ID and KEYWORD fields repeat the same few values
+    def _unscored_items(self, name: str, field, value) -> list:
+        """The items of an unscored field's value, remembered for the next documents."""
         key = (name, value if isinstance(value, str) else tuple(value))
         items = self._unscored.get(key)
         if items is None:
