@@ -200,6 +200,12 @@ class TextPostings:
             pick = np.flatnonzero((ranks >= lo) & (ranks < hi)) if len(edges) > 2 else slice(None)
             block = None
             block = _Block(ranks[pick] - lo, docs[pick], positions[pick], lengths)
+            if not raw_by_rank:  # every term of the block has its list there, in order
+                add = out.terms.add
+                names = [terms[t].encode("utf-8") for t in order[lo:hi]]
+                for tbytes, data, info in zip(names, block.lists, block.infos, strict=True):
+                    add(tbytes, data, info)
+                continue
             for r in range(lo, hi):
                 tbytes = terms[order[r]].encode("utf-8")
                 fast = block.next_term(r - lo)
