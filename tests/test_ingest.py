@@ -718,6 +718,7 @@ def test_a_field_merged_in_two_processes_holds_what_one_merges(
     assert ingest(MIXED, tmp_path / "one", procs=1).ok
     monkeypatch.setattr("search.engine.writing.PARALLEL_BYTES", 1)  # every field
     monkeypatch.setattr("search.engine.writing.RANGE_TERMS", 50)  # in many ranges
+    monkeypatch.setattr("search.engine.writing.BATCH_BYTES", 2_000)  # and batches
     if child_fails:  # the forked process fails: this one merges its half too
 
         def broken(*args, **kwargs):

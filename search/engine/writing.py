@@ -11,8 +11,8 @@ every segment it wrote goes into the index's table of contents in one commit
 (with its record of checksums: :mod:`search.engine.store`), so
 a writer that fails or is killed leaves the last commit as it was (the files of
 its unfinished segments are removed by the next commit).  Before that commit, the
-segments an ingest wrote (its workers' included) are merged into one, list by
-list rather than posting by posting (:class:`_Merge`), the second half of a large
+segments an ingest wrote (its workers' included) are merged into one, many
+lists at a time rather than posting by posting (:class:`_Merge`), the second half of a large
 field's terms in a forked process at the same time as the first: every search
 looks each of its words up in every segment.
 """
@@ -23,6 +23,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -47,15 +48,14 @@ from .codec import (
     ArrayPostingsWriter,
     TermWriter,
     TextPositions,
-    add_stored_record,
+    copy_documents,
     entry_extent,
+    entry_table,
     length_bytes,
     make_codec,
-    merge_terminfo,
-    moved_terminfo,
-    stored_records,
+    merged_entries,
 )
-from .postings import merge_postings, moved_postings
+from .postings import merge_position_lists, merge_postings
 from .textbuffer import PreparedText, TextPostings, TokenCodes
 
 #: A segment is written, and a new one started, once writing its postings would take
@@ -488,9 +488,12 @@ def _mergeable(schema: fields.Schema, segments) -> bool:
 
 class _Merge:
     """Several segments written as one, at the speed of copying: stored fields and
-    lengths document by document, postings term by term, each term's lists joined
-    as arrays (see :func:`search.engine.postings.merge_postings`).  Scores are unchanged:
-    the field-length totals are summed exactly, not rebuilt from length bytes."""
+    lengths a segment at a time (:func:`~search.engine.codec.copy_documents`),
+    postings a batch of terms at a time, each term's lists joined in numpy
+    (:func:`~search.engine.postings.merge_position_lists`) and its dictionary
+    entries merged likewise (:func:`~search.engine.codec.merged_entries`).  Scores
+    are unchanged: the field-length totals are summed exactly, not rebuilt from
+    length bytes."""
 
     def __init__(self, readers: list) -> None:
         self.readers = readers
@@ -500,21 +503,12 @@ class _Merge:
 
     def copy_documents(self, writer: IndexWriter) -> None:
         schema = writer.schema
-        scored = [(name, schema[name]) for name in schema.scorable_names()]
-        pdw = writer.perdocwriter
+        scored = list(schema.scorable_names())
         for reader in self.readers:
             self.bases.append(writer.docnum)
-            for name, _ in scored:
+            for name in scored:
                 self.totals[name] = self.totals.get(name, 0) + reader.field_length(name)
-            lengths = [(name, field, length_bytes(reader, name) or b"") for name, field in scored]
-            for docnum, record in enumerate(stored_records(reader)):
-                pdw.start_doc(writer.docnum)
-                add_stored_record(pdw, record)
-                for name, field, raw in lengths:
-                    if docnum < len(raw) and raw[docnum]:
-                        pdw.add_field(name, field, None, BYTE_LENGTHS[raw[docnum]])
-                pdw.finish_doc()
-                writer.docnum += 1
+            writer.docnum += copy_documents(writer.perdocwriter, reader, writer.docnum, scored)
         writer._added = True
 
     def flush(self, writer: IndexWriter) -> None:
@@ -557,7 +551,7 @@ class _Merge:
                 entries += got_entries
                 owners += [i] * len(got_keys)
             order = sorted(range(len(keys)), key=keys.__getitem__)
-            self._write_terms(out, _Terms(keys, owners, entries, order), 0, len(keys))
+            self._write_terms(out, _Terms(keys, owners, entries, order))
 
     def _ranges(self, name: str) -> tuple[list[_Range], int]:
         """The field's terms in ranges of :data:`RANGE_TERMS` terms of its largest
@@ -575,32 +569,57 @@ class _Merge:
         before = np.cumsum(lengths)[RANGE_TERMS - 1 :: RANGE_TERMS]  # up to each bound
         return ranges, int(np.searchsorted(before, int(lengths.sum()) // 2)) + 1
 
-    def _write_terms(self, out, terms: _Terms, lo: int, hi: int) -> None:
-        """Write the terms from ``lo`` to ``hi`` (places in ``terms.order``, each the
-        first of its term) with ``out``, a :class:`TermWriter` or the like."""
+    def _write_terms(self, out, terms: _Terms) -> None:
+        """Write ``terms`` with ``out``, a :class:`TermWriter` or the like, in batches of
+        about :data:`BATCH_BYTES` of postings."""
         keys, owners, entries, order = terms
-        lists = [self._postings_file(i) for i in range(len(self.readers))]
-        bases = self.bases
-        j = lo
-        while j < hi:
-            k = order[j]
-            tbytes = keys[k]
-            e = j + 1
-            while e < hi and keys[order[e]] == tbytes:
-                e += 1
-            if e == j + 1:  # a term of one segment: its list as it is, moved up
-                i, entry = owners[k], entries[k]
-                offset, length = entry_extent(entry)
-                data = moved_postings(lists[i](offset, length), bases[i])
-                out.add_entry(tbytes, data, moved_terminfo(entry, bases[i], out.offset, len(data)))
-            else:
-                parts = [(owners[x], entries[x]) for x in order[j:e]]
-                data = merge_postings(
-                    [(lists[i](*entry_extent(entry)), bases[i]) for i, entry in parts]
-                )
-                merged = [(entry, bases[i]) for i, entry in parts]
-                out.add_entry(tbytes, data, merge_terminfo(merged, out.offset, len(data)))
-            j = e
+        if not order:
+            return
+        table = entry_table([entries[k] for k in order])
+        words = [keys[k] for k in order]
+        firsts = [0, *(j for j in range(1, len(words)) if words[j] != words[j - 1])]
+        starts = np.array([*firsts, len(words)], dtype=np.int64)
+        segments = np.array([owners[k] for k in order], dtype=np.int64)
+        sizes = np.cumsum(np.add.reduceat(table["length"].astype(np.int64), starts[:-1]))
+        cuts = np.searchsorted(sizes, np.arange(BATCH_BYTES, int(sizes[-1]), BATCH_BYTES))
+        bounds = [0, *sorted(set(cuts.tolist()) - {0, len(firsts)}), len(firsts)]
+        for t0, t1 in pairwise(bounds):
+            lo, hi = int(starts[t0]), int(starts[t1])
+            batch = _Batch(table[lo:hi], segments[lo:hi], starts[t0 : t1 + 1] - lo)
+            self._write_batch(out, [words[j] for j in firsts[t0:t1]], batch)
+
+    def _write_batch(self, out, words: list[bytes], batch: _Batch) -> None:
+        """Write the terms ``words``, merged from the segments' lists in ``batch``."""
+        table, segments, starts = batch
+        bases = np.array(self.bases, dtype=np.int64)[segments]
+        offsets = table["offset"].astype(np.int64)
+        lengths = table["length"].astype(np.int64)
+        # each segment's lists of the batch are one run of its postings file
+        blocks, at = [], np.zeros(len(self.readers), dtype=np.int64)
+        size = 0
+        for i in np.unique(segments).tolist():
+            mine = segments == i
+            lo, hi = int(offsets[mine].min()), int((offsets[mine] + lengths[mine]).max())
+            blocks.append(self._postings_file(i)(lo, hi - lo))
+            at[i] = size - lo
+            size += hi - lo
+        joined = b"".join(blocks)
+        places = offsets + at[segments]
+        lists = merge_position_lists(
+            np.frombuffer(joined, dtype=np.uint8), places, lengths, bases, starts
+        )
+        ends = (places + lengths).tolist()
+        data: list[bytes] = []
+        for t, got in enumerate(lists):
+            if got is None:  # a list merge_position_lists leaves to merge_postings
+                parts = range(int(starts[t]), int(starts[t + 1]))
+                got = merge_postings([(joined[places[p] : ends[p]], int(bases[p])) for p in parts])
+            data.append(got)
+        sizes = np.array([len(postings) for postings in data], dtype=np.int64)
+        places = out.offset + np.cumsum(sizes) - sizes
+        merged = merged_entries(table, bases, starts, places, sizes)
+        for word, postings, entry in zip(words, data, merged, strict=True):
+            out.add_entry(word, postings, entry)
 
     def _postings_file(self, i: int) -> Callable[[int, int], bytes]:
         """Reader ``i``'s postings at an offset and length."""
@@ -654,6 +673,20 @@ _Range = tuple[bytes | None, bytes | None]
 #: Terms of a field's largest segment per range merged at a time: what bounds the
 #: memory of a merge (the dictionary entries of one range in every segment).
 RANGE_TERMS = 20_000
+
+
+class _Batch(NamedTuple):
+    """Terms merged together: their lists' dictionary entries and segments, in the
+    order they are written, and where each term's lists start among them."""
+
+    table: np.ndarray
+    segments: np.ndarray
+    starts: np.ndarray
+
+
+#: Postings bytes (of every segment) merged in one batch: what bounds the memory of
+#: a merge, with :data:`RANGE_TERMS`.
+BATCH_BYTES = 16 * 2**20
 
 
 class _Terms(NamedTuple):
