@@ -718,6 +718,7 @@ def test_a_field_merged_in_two_processes_holds_what_one_merges(
     assert ingest(MIXED, tmp_path / "one", procs=1).ok
     monkeypatch.setattr("search.engine.writing.PARALLEL_BYTES", 1)  # every field
     monkeypatch.setattr("search.engine.writing.RANGE_TERMS", 50)  # in many ranges
+    monkeypatch.setattr("search.engine.writing.BATCH_BYTES", 2_000)  # and batches
     if child_fails:  # the forked process fails: this one merges its half too
 
         def broken(*args, **kwargs):
@@ -728,6 +729,27 @@ def test_a_field_merged_in_two_processes_holds_what_one_merges(
     assert segments(tmp_path / "one") == segments(tmp_path / "two") == 1
     assert contents(tmp_path / "two") == contents(tmp_path / "one")
     assert not [p for p in (tmp_path / "two").iterdir() if p.name.startswith(".merge")]
+
+
+def test_a_merge_that_fails_while_shared_leaves_the_index_and_no_files(
+    tmp_path, corpus, monkeypatch
+):
+    index_dir = tmp_path / "index"
+    assert ingest(MIXED[:3], index_dir, procs=1).ok
+    before = everything(index_dir)
+    monkeypatch.setattr("search.engine.writing.SEGMENT_MB", 0.5)
+    monkeypatch.setattr("search.engine.writing.PARALLEL_BYTES", 1)
+    monkeypatch.setattr("search.engine.writing.RANGE_TERMS", 50)
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    # the forked process is merging ranges when this one fails copying the documents
+    monkeypatch.setattr("search.engine.writing.copy_documents", broken)
+    with pytest.raises(OSError, match="No space left"):
+        ingest(MIXED, index_dir, procs=1)
+    assert everything(index_dir) == before
+    assert not [p for p in index_dir.iterdir() if p.name.startswith(".merge")]
 
 
 def contents(index_dir: Path) -> tuple:

@@ -362,6 +362,67 @@ def test_posting_lists_of_several_segments_merge_into_one(sizes, layout):
     assert [again.value(i) for i in range(again.count)] == expected[2] + values
 
 
+def _varied_list(rng) -> bytes:
+    """A posting list of any of the shapes unsearch writes: positions with weights
+    of one, constant, small or large, positions past 65,535, or other values."""
+    from search.engine.postings import pack_positions
+
+    n = rng.choice([1, 2, 31, 32, 33, 48, 49, 128, 129, 300])
+    ids = sorted(rng.sample(range(n * rng.choice([1, 5, 300, 70_000])), n))
+    shape = rng.choice(["ones", "constant", "small", "small", "large", "wide", "bytes"])
+    if shape == "bytes":
+        return encode_postings(ids, [1.0] * n, [bytes(rng.randrange(256)) for _ in range(n)])
+    constant = rng.choice([2, 300])
+    draw = {
+        "ones": lambda: 1,
+        "constant": lambda: constant,
+        "small": lambda: rng.randint(1, 9),
+        "large": lambda: rng.choice([1, 300]),
+        "wide": lambda: rng.randint(1, 3),
+    }[shape]
+    weights = [draw() for _ in range(n)]
+    top = 70_000 if shape == "wide" else 60_000
+    values = [pack_positions(sorted(rng.sample(range(top), w))) for w in weights]
+    return encode_postings(ids, [float(w) for w in weights], values)
+
+
+@pytest.mark.parametrize("batch", [1, 100, 1 << 20])
+@pytest.mark.parametrize("seed", range(8))
+def test_many_terms_merged_at_once_are_what_merge_postings_gives(seed, batch, monkeypatch):
+    import numpy as np
+
+    from search.engine import postings as module
+
+    monkeypatch.setattr(module, "_BATCH_POSTINGS", batch)
+    rng = random.Random(seed)
+    terms = []
+    for _ in range(40):
+        parts, base = [], 0
+        for _ in range(rng.randint(1, 5)):
+            base += rng.randint(1, 1_000)
+            data = _varied_list(rng)
+            parts.append((data, base))
+            base += int(Postings.from_bytes(data).ids[-1]) + 1
+        terms.append(parts)
+    places = [(t, k) for t, parts in enumerate(terms) for k in range(len(parts))]
+    layout = rng.sample(places, len(places))  # a term's parts anywhere in the buffer
+    at, blob = {}, b""
+    for t, k in layout:
+        at[t, k] = len(blob)
+        blob += terms[t][k][0]
+    merged = module.merge_position_lists(
+        np.frombuffer(blob, dtype=np.uint8),
+        [at[place] for place in places],
+        [len(terms[t][k][0]) for t, k in places],
+        [terms[t][k][1] for t, k in places],
+        np.cumsum([0] + [len(parts) for parts in terms]),
+    )
+    assert len(merged) == len(terms)
+    for got, parts in zip(merged, terms, strict=True):
+        assert got is None or got == module.merge_postings(parts)
+    assert sum(got is not None for got in merged) >= 5  # the lists of positions
+
+
 @pytest.mark.parametrize("value", [b"xy", b"xyz"])  # lengths the weights give, or not
 def test_a_list_without_positions_merges_with_one_with_positions(value):
     from search.engine.postings import merge_postings

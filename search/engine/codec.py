@@ -20,10 +20,12 @@ from hashlib import md5
 from io import RawIOBase
 from typing import Any, BinaryIO
 
+import numpy as np
+
 from . import startup  # noqa: F401  (before Whoosh: see search/engine/startup.py)
 
 # isort: split
-from whoosh import columns, fields, formats
+from whoosh import fields, formats
 from whoosh.codec import whoosh3
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import OverlayStorage
@@ -157,22 +159,52 @@ def length_bytes(reader, fieldname: str) -> bytes | None:
         return None
 
 
-def stored_records(reader):
-    """A segment's stored fields, document by document, as the compressed pickles
-    the W3 codec keeps (b"" for a document without any), for :func:`add_stored_record`."""
+def copy_documents(perdocwriter, reader, docnum: int, scored: list[str]) -> int:
+    """Add the documents of segment ``reader`` to ``perdocwriter`` from document
+    ``docnum`` on, as whole blocks: their stored fields as the compressed pickles
+    the W3 codec keeps (not unpickled and compressed again) and their lengths in the
+    ``scored`` fields (the field-length totals are left to the caller).  Returns
+    the number of documents added."""
+    count = reader.doc_count_all()
     column = reader._perdoc._cached_reader("_stored", whoosh3.STORED_COLUMN)
-    raw = column._child  # CompressedBytesColumn under PickleColumn
-    read = columns.VarBytesColumn.Reader.__getitem__
-    for docnum in range(reader.doc_count_all()):
-        yield read(raw, docnum)
+    raw = column._child  # a VarBytesColumn reader, under PickleColumn and compression
+    sizes = np.frombuffer(raw._lengths, dtype=raw._lengths.typecode).astype(np.int64)
+    # the W3 writer's VarBytesColumn writer, as its add() leaves it document by document
+    writer = perdocwriter._colwriters["_stored"]._child
+    writer.fill(docnum)
+    writer._dbfile.write(raw._dbfile.get(raw._basepos, int(sizes.sum())))
+    _extend(writer._lengths, sizes)
+    _extend(writer._offsets, writer._offset_base + np.cumsum(sizes) - sizes)
+    writer._offset_base += int(sizes.sum())
+    writer._count = docnum + count
+    for name in scored:
+        lengths = (length_bytes(reader, name) or b"")[:count].rstrip(b"\0")
+        if lengths:  # NumericColumn writes no trailing zeros, its default
+            colname = whoosh3._lenfield(name)
+            if colname not in perdocwriter._colwriters:
+                perdocwriter._create_column(colname, whoosh3.LENGTHS_COLUMN)
+            lengthwriter = perdocwriter._colwriters[colname]
+            lengthwriter.fill(docnum)
+            lengthwriter._dbfile.write(lengths)
+            lengthwriter._count = docnum + len(lengths)
+    perdocwriter._doccount = docnum + count
+    return count
 
 
-def add_stored_record(perdocwriter, record: bytes) -> None:
-    """Store a record of :func:`stored_records` for the document being written,
-    without unpickling and compressing it again."""
-    if record:
-        writer = perdocwriter._colwriters["_stored"]._child
-        columns.VarBytesColumn.Writer.add(writer, perdocwriter._docnum, record)
+def _extend(growing, values: np.ndarray) -> None:
+    """Append ``values`` to a Whoosh ``GrowableArray``, widened as its appends would."""
+    if not len(values):
+        return
+    top = int(values.max())
+    if isinstance(growing.array, list) or top > _ARRAY_MAX[growing.array.typecode]:
+        growing._retype(top)
+    if isinstance(growing.array, list):
+        growing.array.extend(values.tolist())
+    else:
+        growing.array.frombytes(values.astype(growing.array.typecode).tobytes())
+
+
+_ARRAY_MAX = {code: 2 ** (8 * np.dtype(code).itemsize - (code in "bhilq")) - 1 for code in "BHiIq"}
 
 
 #: Whoosh's paragraph lengths by their length byte (``length_to_byte`` rounds them).
@@ -268,29 +300,61 @@ def entry_extent(entry: bytes) -> tuple[int, int]:
     return offset, _EXTENT_LENGTH.unpack_from(entry, _TERMINFO.size + _OFFSET.size)[0]
 
 
-def merge_terminfo(entries: list[tuple[bytes, int]], offset: int, length: int) -> bytes:
-    """The W3 term dictionary entry of a term merged from ``(entry, base)`` pairs
-    (see :func:`merge_postings`) whose postings are at ``offset``, ``length``."""
-    rows = [(_TERMINFO.unpack_from(entry), base) for entry, base in entries]
-    weight = sum(row[1] for row, _ in rows)
-    frequency = sum(row[2] for row, _ in rows)
-    minlength = min(row[3] for row, _ in rows)
-    maxlength = max(row[4] for row, _ in rows)
-    maxweight = max(row[5] for row, _ in rows)
-    minid = rows[0][0][6] + rows[0][1]
-    maxid = rows[-1][0][7] + rows[-1][1]
-    row = (weight, frequency, minlength, maxlength, maxweight, minid, maxid)
-    return terminfo(*row, offset, length)
+#: :data:`ENTRY` as numpy reads a block of entries.
+ENTRY_DTYPE = np.dtype(
+    [
+        ("inlined", "u1"),
+        ("weight", ">f4"),
+        ("frequency", ">u4"),
+        ("minlength", "u1"),
+        ("maxlength", "u1"),
+        ("maxweight", ">f4"),
+        ("minid", ">u4"),
+        ("maxid", ">u4"),
+        ("offset", ">u8"),
+        ("length", ">u4"),
+    ]
+)
 
 
-def moved_terminfo(entry: bytes, base: int, offset: int, length: int) -> bytes:
-    """The W3 term dictionary entry of a term of one segment only, its documents moved
-    up by ``base`` and its postings at ``offset``, ``length`` (what
-    :func:`merge_terminfo` gives for one entry)."""
-    row = ENTRY.unpack(entry)
-    if row[0]:
+def entry_table(entries: list[bytes]) -> np.ndarray:
+    """W3 term dictionary entries as one array of :data:`ENTRY_DTYPE` rows."""
+    blob = b"".join(entries)
+    if len(blob) != ENTRY.size * len(entries):
+        raise IndexFormatError("a term's dictionary entry is not one unsearch writes")
+    table = np.frombuffer(blob, dtype=ENTRY_DTYPE)
+    if table["inlined"].any():
         raise IndexFormatError("a term's postings are inlined, which unsearch never writes")
-    return ENTRY.pack(0, *row[1:6], row[6] + base, row[7] + base, offset, length)
+    return table
+
+
+def merged_entries(
+    table: np.ndarray, bases: np.ndarray, starts: np.ndarray, offsets, lengths
+) -> list[bytes]:
+    """The dictionary entries of terms merged from several segments' (see
+    :func:`~search.engine.postings.merge_postings`): term ``t`` from the rows
+    ``starts[t]`` to ``starts[t + 1]`` of ``table`` (:func:`entry_table`), in document
+    order, their documents moved up by ``bases``; its postings at ``offsets[t]``,
+    ``lengths[t]``.  Weights and frequencies are summed, lengths and weights bounded.
+
+    >>> rows = [terminfo(2.0, 2, 3, 9, 1.0, 0, 4, 0, 10), terminfo(1.0, 1, 5, 5, 1.0, 1, 1, 10, 8)]
+    >>> (entry,) = merged_entries(entry_table(rows), np.array([0, 100]), np.array([0, 2]), [7], [18])
+    >>> entry == terminfo(3.0, 3, 3, 9, 1.0, 0, 101, 7, 18)
+    True
+    """
+    firsts, lasts = starts[:-1], starts[1:] - 1
+    out = np.zeros(len(firsts), dtype=ENTRY_DTYPE)
+    out["weight"] = np.add.reduceat(table["weight"].astype(np.float64), firsts)
+    out["frequency"] = np.add.reduceat(table["frequency"].astype(np.int64), firsts)
+    out["minlength"] = np.minimum.reduceat(table["minlength"], firsts)
+    out["maxlength"] = np.maximum.reduceat(table["maxlength"], firsts)
+    out["maxweight"] = np.maximum.reduceat(table["maxweight"], firsts)
+    out["minid"] = table["minid"][firsts] + bases[firsts]
+    out["maxid"] = table["maxid"][lasts] + bases[lasts]
+    out["offset"] = offsets
+    out["length"] = lengths
+    blob = out.tobytes()
+    return [blob[at : at + ENTRY.size] for at in range(0, len(blob), ENTRY.size)]
 
 
 #: A term's statistics in its dictionary entry, as :func:`terminfo` takes them before

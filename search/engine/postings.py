@@ -240,6 +240,219 @@ def merge_postings(parts: list[tuple[bytes, int]]) -> bytes:
     return _assemble(head, idbytes, wbytes, skips, table, *(regions if valued else ()))
 
 
+#: A posting list's header as numpy reads it at several lists' offsets at once.
+_HEADER_DTYPE = np.dtype(
+    [
+        ("count", "<u4"),
+        ("first", "<u4"),
+        ("width", "u1"),
+        ("kind", "u1"),
+        ("valued", "<u4"),
+        ("skips", "<u4"),
+    ]
+)
+#: Postings of the terms :func:`merge_position_lists` merges in one batch: what
+#: bounds the memory of its arrays (about 100 bytes per posting).
+_BATCH_POSTINGS = 1 << 20
+
+
+def merge_position_lists(
+    source: np.ndarray, offsets: np.ndarray, lengths: np.ndarray, bases: np.ndarray, starts
+) -> list[bytes | None]:
+    """What :func:`merge_postings` gives for each of several terms, made at once, or
+    None for a term it leaves to that function (values that are not positions
+    whose lengths the weights give, weights that merge into floats).
+
+    Part ``p`` is the list at ``source[offsets[p]:offsets[p] + lengths[p]]`` (bytes as
+    a ``uint8`` array), its documents moved up by ``bases[p]``; term ``t`` is made of
+    parts ``starts[t]`` to ``starts[t + 1]``, in document order.  As
+    :func:`encode_position_lists` does for new lists, the work per posting is done in
+    numpy for a batch of terms; what remains per term is joining slices.
+
+    >>> a = encode_postings([0, 5], [1.0, 2.0], [pack_positions([3]), pack_positions([1, 4])])
+    >>> b = encode_postings([1], [1.0], [pack_positions([7])])
+    >>> c = encode_postings([2], [1.0], [b"x"])
+    >>> source = np.frombuffer(a + b + c, dtype=np.uint8)
+    >>> offsets, lengths = [0, len(a), len(a + b)], [len(a), len(b), len(c)]
+    >>> merged = merge_position_lists(source, offsets, lengths, [0, 10, 20], [0, 2, 3])
+    >>> merged == [merge_postings([(a, 0), (b, 10)]), None]
+    True
+    """
+    offsets, lengths, bases, starts = (
+        np.asarray(a, dtype=np.int64) for a in (offsets, lengths, bases, starts)
+    )
+    out: list[bytes | None] = [None] * (len(starts) - 1)
+    if not len(out):
+        return out
+    if not (source[offsets[:, None] + np.arange(len(MAGIC))] == _MAGIC_BYTES).all():
+        raise IndexFormatError("a posting list to merge is not one unsearch wrote")
+    cols = source[offsets[:, None] + np.arange(len(MAGIC), len(MAGIC) + _HEADER.size)]
+    head = np.ascontiguousarray(cols).view(_HEADER_DTYPE)[:, 0]
+    lists = _Lists(source, offsets, lengths, bases, head)
+    ok = np.logical_and.reduceat(lists.mergeable(), starts[:-1])
+    counts = np.add.reduceat(lists.count, starts[:-1])
+    todo = np.flatnonzero(ok)
+    batch: list[int] = []
+    postings = 0
+    for t, n in zip(todo.tolist(), counts[todo].tolist(), strict=True):
+        batch.append(t)
+        postings += n
+        if postings >= _BATCH_POSTINGS:
+            lists.merge(np.array(batch), starts, out)
+            batch, postings = [], 0
+    if batch:
+        lists.merge(np.array(batch), starts, out)
+    return out
+
+
+_MAGIC_BYTES = np.frombuffer(MAGIC, dtype=np.uint8)
+
+
+class _Lists:
+    """Posting lists in one buffer, read at once from their headers (see
+    :func:`merge_position_lists`)."""
+
+    def __init__(self, source, offsets, lengths, bases, head) -> None:
+        self.source = source
+        self.view = memoryview(source)
+        self.ends = offsets + lengths
+        self.bases = bases
+        self.count = head["count"].astype(np.int64)
+        self.first = head["first"].astype(np.int64) + bases
+        self.width = head["width"].astype(np.int64)
+        self.kind = head["kind"]
+        self.gaps_at = offsets + len(MAGIC) + _HEADER.size
+        self.weights_at = self.gaps_at + self.width * (self.count - 1)
+        kind, count = self.kind, self.count
+        size = np.select(
+            [kind == _ALL_ONE, kind == _CONSTANT, kind == _SMALL], [0, 4, count], 4 * count
+        )
+        tables = np.where(kind == _SMALL, 4 * ((count - 1) // SUMS), 0)
+        self.values_at = self.weights_at + size + 4 * head["skips"].astype(np.int64) + tables
+        self.valued = head["valued"]
+        self.constant = np.ones(len(count), dtype=np.int64)
+        constant = np.flatnonzero(kind == _CONSTANT)
+        raw = source[self.weights_at[constant, None] + np.arange(4)]
+        self._constant_value = np.ascontiguousarray(raw).view("<f4")[:, 0]
+        self._constant_parts = constant
+
+    def mergeable(self) -> np.ndarray:
+        """Which lists hold positions the weights give the lengths of, with whole
+        weights (see :func:`encode_postings`)."""
+        ok = (self.valued == _IMPLIED) & (self.kind <= _SMALL)
+        value = self._constant_value
+        whole = (value == np.floor(value)) & (value >= 1)
+        ok[self._constant_parts] &= whole
+        self.constant[self._constant_parts[whole]] = value[whole].astype(np.int64)
+        return ok
+
+    def merge(self, terms: np.ndarray, starts: np.ndarray, out: list[bytes | None]) -> None:
+        """Put in ``out`` the merged list of each of ``terms`` (places in ``starts``)."""
+        nparts = starts[terms + 1] - starts[terms]
+        parts = _ragged(starts[terms], nparts)
+        count = self.count[parts]
+        part_of = np.repeat(np.arange(len(parts)), count)
+        part_start = np.cumsum(count) - count
+        within = np.arange(int(count.sum())) - part_start[part_of]
+        ids = self._ids(parts, part_of, part_start, within)
+        freqs = self._freqs(parts, part_of, within)
+        term_start = part_start[np.cumsum(nparts) - nparts]
+        n = np.add.reduceat(count, np.cumsum(nparts) - nparts)
+        gaps = np.diff(ids, prepend=0)
+        gaps[term_start] = 0
+        widest = np.maximum.reduceat(gaps, term_start).tolist()
+        fmax = np.maximum.reduceat(freqs, term_start)
+        fmin = np.minimum.reduceat(freqs, term_start)
+        floats = (fmax != fmin) & (fmax > 255)  # left to merge_postings: float weights
+        kinds = np.where(fmax == fmin, np.where(fmax == 1, _ALL_ONE, _CONSTANT), _SMALL)
+        gap_bytes = {w: gaps.astype(f"<u{w}").tobytes() for w in {_width(g) for g in widest}}
+        small = np.minimum(freqs, 255).astype("u1").tobytes()
+        has_skips = np.where(n > SKIP, (n + SKIP - 1) // SKIP, 0)
+        skips = ids[_ragged(term_start, has_skips, SKIP)].astype("<u4").tobytes()
+        nsums = np.where((kinds == _SMALL) & (n > SUMS), (n - 1) // SUMS, 0)
+        before = np.cumsum(freqs)
+        sums = before[_ragged(term_start + SUMS - 1, nsums, SUMS)] - np.repeat(
+            before[term_start] - freqs[term_start], nsums
+        )
+        sum_bytes = sums.astype("<u4").tobytes()
+        skip_at = (4 * (np.cumsum(has_skips) - has_skips)).tolist()
+        sum_at = (4 * (np.cumsum(nsums) - nsums)).tolist()
+        view, values_at, ends = self.view, self.values_at[parts].tolist(), self.ends[parts].tolist()
+        p = 0
+        rows = zip(
+            terms.tolist(),
+            n.tolist(),
+            term_start.tolist(),
+            ids[term_start].tolist(),
+            widest,
+            kinds.tolist(),
+            fmax.tolist(),
+            nparts.tolist(),
+            has_skips.tolist(),
+            skip_at,
+            nsums.tolist(),
+            sum_at,
+            floats.tolist(),
+            strict=True,
+        )
+        for t, count_, s, first, wide, kind, hi, k, nskip, at, nsum, sat, float_ in rows:
+            if float_:
+                p += k
+                continue
+            width = _width(wide)
+            if kind == _SMALL:
+                wbytes = small[s : s + count_]
+            else:
+                wbytes = _FLOAT32.pack(hi) if kind == _CONSTANT else b""
+            head = _HEADER.pack(count_, first, width, kind, _IMPLIED, nskip)
+            values = [view[values_at[q] : ends[q]] for q in range(p, p + k)]
+            p += k
+            out[t] = b"".join(
+                (
+                    MAGIC,
+                    head,
+                    gap_bytes[width][(s + 1) * width : (s + count_) * width],
+                    wbytes,
+                    skips[at : at + 4 * nskip],
+                    sum_bytes[sat : sat + 4 * nsum],
+                    *values,
+                )
+            )
+
+    def _ids(self, parts, part_of, part_start, within) -> np.ndarray:
+        """The document numbers of ``parts``' postings, one after the other."""
+        width = self.width[parts][part_of]
+        at = self.gaps_at[parts][part_of] + (within - 1) * width
+        gaps = self.source[at].astype(np.int64)
+        for shift, widths in ((8, width >= 2), (16, width == 4), (24, width == 4)):
+            wide = np.flatnonzero(widths)
+            gaps[wide] |= self.source[at[wide] + shift // 8].astype(np.int64) << shift
+        gaps[part_start] = 0
+        total = np.cumsum(gaps)
+        return total + np.repeat(self.first[parts] - total[part_start], self.count[parts])
+
+    def _freqs(self, parts, part_of, within) -> np.ndarray:
+        """The weights of ``parts``' postings, as whole numbers."""
+        freqs = np.repeat(self.constant[parts], self.count[parts])
+        small = np.flatnonzero(self.kind[parts][part_of] == _SMALL)
+        at = self.weights_at[parts][part_of[small]] + within[small]
+        freqs[small] = self.source[at]
+        return freqs
+
+
+def _ragged(firsts: np.ndarray, counts: np.ndarray, step: int = 1) -> np.ndarray:
+    """``firsts[i], firsts[i] + step, ...`` (``counts[i]`` of them) for each ``i``, one
+    after the other.
+
+    >>> _ragged(np.array([10, 20]), np.array([3, 2]), 5).tolist()
+    [10, 15, 20, 20, 25]
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    total = int(counts.sum())
+    within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(np.asarray(firsts, dtype=np.int64), counts) + step * within
+
+
 class _Part:
     """The pieces of one encoded posting list (see :func:`encode_postings`): the
     whole of ``data``, so that its values run to the end."""

@@ -11,18 +11,23 @@ every segment it wrote goes into the index's table of contents in one commit
 (with its record of checksums: :mod:`search.engine.store`), so
 a writer that fails or is killed leaves the last commit as it was (the files of
 its unfinished segments are removed by the next commit).  Before that commit, the
-segments an ingest wrote (its workers' included) are merged into one, list by
-list rather than posting by posting (:class:`_Merge`), the second half of a large
-field's terms in a forked process at the same time as the first: every search
-looks each of its words up in every segment.
+segments an ingest wrote (its workers' included) are merged into one, many
+lists at a time rather than posting by posting (:class:`_Merge`), a large
+field's terms shared with a forked process: every search looks each of its
+words up in every segment.
 """
 
 from __future__ import annotations
 
 import contextlib
+import mmap
+import multiprocessing
 import os
+import signal
 import sys
+import time
 from collections.abc import Callable
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -47,15 +52,13 @@ from .codec import (
     ArrayPostingsWriter,
     TermWriter,
     TextPositions,
-    add_stored_record,
-    entry_extent,
+    copy_documents,
+    entry_table,
     length_bytes,
     make_codec,
-    merge_terminfo,
-    moved_terminfo,
-    stored_records,
+    merged_entries,
 )
-from .postings import merge_postings, moved_postings
+from .postings import merge_position_lists, merge_postings
 from .textbuffer import PreparedText, TextPostings, TokenCodes
 
 #: A segment is written, and a new one started, once writing its postings would take
@@ -462,9 +465,12 @@ class IndexWriter(SegmentWriter):
         try:
             self._new_segment()
             self._merging = _Merge(readers)
+            self._merging.share(self)
             self._merging.copy_documents(self)
             merged = self._finalize_segment()
         finally:
+            if self._merging is not None:
+                self._merging.close()
             self._merging = None
             for reader in readers:
                 reader.close()
@@ -499,59 +505,72 @@ def _mergeable(schema: fields.Schema, segments) -> bool:
 
 class _Merge:
     """Several segments written as one, at the speed of copying: stored fields and
-    lengths document by document, postings term by term, each term's lists joined
-    as arrays (see :func:`search.engine.postings.merge_postings`).  Scores are unchanged:
-    the field-length totals are summed exactly, not rebuilt from length bytes."""
+    lengths a segment at a time (:func:`~search.engine.codec.copy_documents`),
+    postings a batch of terms at a time, each term's lists joined in numpy
+    (:func:`~search.engine.postings.merge_position_lists`) and its dictionary
+    entries merged likewise (:func:`~search.engine.codec.merged_entries`).  Scores
+    are unchanged: the field-length totals are summed exactly, not rebuilt from
+    length bytes."""
 
     def __init__(self, readers: list) -> None:
         self.readers = readers
-        self.bases: list[int] = []
+        counts = [reader.doc_count_all() for reader in readers]
+        self.bases = list(accumulate(counts[:-1], initial=0))  # the new segment's numbers
         self.totals: dict[str, int] = {}
-        self.folder: str | None = None  # where a forked process writes (see _OtherHalf)
+        self.shared: _Shared | None = None
+
+    def share(self, writer: IndexWriter) -> None:
+        """Start a forked process on the ranges of the large fields' terms, from their
+        last, before anything is written here (see :class:`_Shared`)."""
+        folder = getattr(writer.storage, "folder", None)
+        if not folder or not sys.platform.startswith("linux"):
+            return
+        large = {}
+        for name in self._names():
+            ranges = self._ranges(name)
+            if len(ranges) > 1 and self._size(name) >= PARALLEL_BYTES:
+                large[name] = ranges
+        if large:
+            self.shared = _Shared.start(self, large, Path(folder))
+
+    def close(self) -> None:
+        if self.shared is not None:
+            self.shared.close()
 
     def copy_documents(self, writer: IndexWriter) -> None:
         schema = writer.schema
-        scored = [(name, schema[name]) for name in schema.scorable_names()]
-        pdw = writer.perdocwriter
+        scored = list(schema.scorable_names())
         for reader in self.readers:
-            self.bases.append(writer.docnum)
-            for name, _ in scored:
+            for name in scored:
                 self.totals[name] = self.totals.get(name, 0) + reader.field_length(name)
-            lengths = [(name, field, length_bytes(reader, name) or b"") for name, field in scored]
-            for docnum, record in enumerate(stored_records(reader)):
-                pdw.start_doc(writer.docnum)
-                add_stored_record(pdw, record)
-                for name, field, raw in lengths:
-                    if docnum < len(raw) and raw[docnum]:
-                        pdw.add_field(name, field, None, BYTE_LENGTHS[raw[docnum]])
-                pdw.finish_doc()
-                writer.docnum += 1
+            writer.docnum += copy_documents(writer.perdocwriter, reader, writer.docnum, scored)
         writer._added = True
 
     def flush(self, writer: IndexWriter) -> None:
-        self.folder = getattr(writer.storage, "folder", None)
         writer.perdocwriter.close()
         writer.newsegment._fieldlengths = dict(self.totals)
         fieldwriter = writer.fieldwriter
-        names = sorted({name for r in self.readers for name in r._terms._fieldmap})
-        for name in names:
+        for name in self._names():
             fieldwriter.start_field(name, writer.schema[name])
             self._write_field(fieldwriter, name)
             fieldwriter.finish_field()
         fieldwriter.close()
 
+    def _names(self) -> list[str]:
+        return sorted({name for r in self.readers for name in r._terms._fieldmap})
+
     def _write_field(self, fieldwriter, name: str) -> None:
         # the term dictionary and postings file of W3FieldWriter, written directly, a
         # range of terms at a time (so that only that range's entries are in memory)
         out = TermWriter(fieldwriter)
-        ranges, half_way = self._ranges(name)
-        folder = self.folder
-        half = None
-        if folder and 0 < half_way < len(ranges) and sys.platform.startswith("linux"):
-            half = _OtherHalf.start(self, name, ranges[half_way:], folder)
-        self._write_ranges(out, name, ranges[:half_way] if half is not None else ranges)
-        if half is not None and not half.join(out):
-            self._write_ranges(out, name, ranges[half_way:])  # its process failed
+        shared = self.shared
+        if shared is not None and name in shared.fields:
+            ranges = shared.fields[name]
+            while (r := shared.claim(name)) is not None:
+                self._write_ranges(out, name, ranges[r : r + 1])
+            shared.finish(name, out, self)
+        else:
+            self._write_ranges(out, name, self._ranges(name))
         out.flush()
 
     def _write_ranges(self, out, name: str, ranges: list[_Range]) -> None:
@@ -568,50 +587,77 @@ class _Merge:
                 entries += got_entries
                 owners += [i] * len(got_keys)
             order = sorted(range(len(keys)), key=keys.__getitem__)
-            self._write_terms(out, _Terms(keys, owners, entries, order), 0, len(keys))
+            self._write_terms(out, _Terms(keys, owners, entries, order))
 
-    def _ranges(self, name: str) -> tuple[list[_Range], int]:
+    def _ranges(self, name: str) -> list[_Range]:
         """The field's terms in ranges of :data:`RANGE_TERMS` terms of its largest
-        segment, and the first range of the second half of the work (by the size of
-        that segment's postings): as many as there are when the field is too small
-        to share."""
+        segment."""
         sizes = [self._region(i, name) for i in range(len(self.readers))]
         largest = max(range(len(sizes)), key=lambda i: sizes[i][1] - sizes[i][0])
-        keys, entries = self._field_terms(largest, name, None, None)
+        keys, _entries = self._field_terms(largest, name, None, None)
         bounds = keys[RANGE_TERMS::RANGE_TERMS]
-        ranges: list[_Range] = list(zip([None, *bounds], [*bounds, None], strict=True))
-        if sum(end - start for start, end in sizes) < PARALLEL_BYTES or len(ranges) < 2:
-            return ranges, len(ranges)
-        lengths = np.array([entry_extent(e)[1] for e in entries], dtype=np.int64) + 200
-        before = np.cumsum(lengths)[RANGE_TERMS - 1 :: RANGE_TERMS]  # up to each bound
-        return ranges, int(np.searchsorted(before, int(lengths.sum()) // 2)) + 1
+        return list(zip([None, *bounds], [*bounds, None], strict=True))
 
-    def _write_terms(self, out, terms: _Terms, lo: int, hi: int) -> None:
-        """Write the terms from ``lo`` to ``hi`` (places in ``terms.order``, each the
-        first of its term) with ``out``, a :class:`TermWriter` or the like."""
+    def _size(self, name: str) -> int:
+        """The bytes of the field's terms in the term files of the segments."""
+        return sum(
+            end - start
+            for start, end in map(
+                self._region, range(len(self.readers)), [name] * len(self.readers)
+            )
+        )
+
+    def _write_terms(self, out, terms: _Terms) -> None:
+        """Write ``terms`` with ``out``, a :class:`TermWriter` or the like, in batches of
+        about :data:`BATCH_BYTES` of postings."""
         keys, owners, entries, order = terms
-        lists = [self._postings_file(i) for i in range(len(self.readers))]
-        bases = self.bases
-        j = lo
-        while j < hi:
-            k = order[j]
-            tbytes = keys[k]
-            e = j + 1
-            while e < hi and keys[order[e]] == tbytes:
-                e += 1
-            if e == j + 1:  # a term of one segment: its list as it is, moved up
-                i, entry = owners[k], entries[k]
-                offset, length = entry_extent(entry)
-                data = moved_postings(lists[i](offset, length), bases[i])
-                out.add_entry(tbytes, data, moved_terminfo(entry, bases[i], out.offset, len(data)))
-            else:
-                parts = [(owners[x], entries[x]) for x in order[j:e]]
-                data = merge_postings(
-                    [(lists[i](*entry_extent(entry)), bases[i]) for i, entry in parts]
-                )
-                merged = [(entry, bases[i]) for i, entry in parts]
-                out.add_entry(tbytes, data, merge_terminfo(merged, out.offset, len(data)))
-            j = e
+        if not order:
+            return
+        table = entry_table([entries[k] for k in order])
+        words = [keys[k] for k in order]
+        firsts = [0, *(j for j in range(1, len(words)) if words[j] != words[j - 1])]
+        starts = np.array([*firsts, len(words)], dtype=np.int64)
+        segments = np.array([owners[k] for k in order], dtype=np.int64)
+        sizes = np.cumsum(np.add.reduceat(table["length"].astype(np.int64), starts[:-1]))
+        cuts = np.searchsorted(sizes, np.arange(BATCH_BYTES, int(sizes[-1]), BATCH_BYTES))
+        bounds = [0, *sorted(set(cuts.tolist()) - {0, len(firsts)}), len(firsts)]
+        for t0, t1 in pairwise(bounds):
+            lo, hi = int(starts[t0]), int(starts[t1])
+            batch = _Batch(table[lo:hi], segments[lo:hi], starts[t0 : t1 + 1] - lo)
+            self._write_batch(out, [words[j] for j in firsts[t0:t1]], batch)
+
+    def _write_batch(self, out, words: list[bytes], batch: _Batch) -> None:
+        """Write the terms ``words``, merged from the segments' lists in ``batch``."""
+        table, segments, starts = batch
+        bases = np.array(self.bases, dtype=np.int64)[segments]
+        offsets = table["offset"].astype(np.int64)
+        lengths = table["length"].astype(np.int64)
+        # each segment's lists of the batch are one run of its postings file
+        blocks, at = [], np.zeros(len(self.readers), dtype=np.int64)
+        size = 0
+        for i in np.unique(segments).tolist():
+            mine = segments == i
+            lo, hi = int(offsets[mine].min()), int((offsets[mine] + lengths[mine]).max())
+            blocks.append(self._postings_file(i)(lo, hi - lo))
+            at[i] = size - lo
+            size += hi - lo
+        joined = b"".join(blocks)
+        places = offsets + at[segments]
+        lists = merge_position_lists(
+            np.frombuffer(joined, dtype=np.uint8), places, lengths, bases, starts
+        )
+        ends = (places + lengths).tolist()
+        data: list[bytes] = []
+        for t, got in enumerate(lists):
+            if got is None:  # a list merge_position_lists leaves to merge_postings
+                parts = range(int(starts[t]), int(starts[t + 1]))
+                got = merge_postings([(joined[places[p] : ends[p]], int(bases[p])) for p in parts])
+            data.append(got)
+        sizes = np.array([len(postings) for postings in data], dtype=np.int64)
+        places = out.offset + np.cumsum(sizes) - sizes
+        merged = merged_entries(table, bases, starts, places, sizes)
+        for word, postings, entry in zip(words, data, merged, strict=True):
+            out.add_entry(word, postings, entry)
 
     def _postings_file(self, i: int) -> Callable[[int, int], bytes]:
         """Reader ``i``'s postings at an offset and length."""
@@ -663,8 +709,23 @@ class _Merge:
 _Range = tuple[bytes | None, bytes | None]
 
 #: Terms of a field's largest segment per range merged at a time: what bounds the
-#: memory of a merge (the dictionary entries of one range in every segment).
-RANGE_TERMS = 20_000
+#: memory of a merge (the dictionary entries of one range in every segment), and
+#: the work two processes share a range at a time.
+RANGE_TERMS = 5_000
+
+
+class _Batch(NamedTuple):
+    """Terms merged together: their lists' dictionary entries and segments, in the
+    order they are written, and where each term's lists start among them."""
+
+    table: np.ndarray
+    segments: np.ndarray
+    starts: np.ndarray
+
+
+#: Postings bytes (of every segment) merged in one batch: what bounds the memory of
+#: a merge, with :data:`RANGE_TERMS`.
+BATCH_BYTES = 16 * 2**20
 
 
 class _Terms(NamedTuple):
@@ -678,8 +739,7 @@ class _Terms(NamedTuple):
 
 
 #: A field whose terms take at least this many bytes in the term files of the
-#: segments merged has the second half of its ranges (by the size of their postings)
-#: merged in a process of its own, at the same time as the first.
+#: segments merged shares its ranges with a forked process (see :class:`_Shared`).
 PARALLEL_BYTES = 8 * 2**20
 
 
@@ -710,43 +770,104 @@ def _read_items(data: bytes):
         pos += keylen + datalen
 
 
-class _OtherHalf:
-    """The second half of a field's ranges of terms, merged by a forked process into
-    two temporary files in the index folder while this one merges the first half."""
+class _Shared:
+    """The ranges of the large fields' terms, merged by this process from the first
+    and by a forked one from the last until they meet, so that both keep busy while
+    this one also copies the documents.  The forked process writes each range into
+    two temporary files in the index folder (:class:`_FileTerms`), added after this
+    one's ranges; where it fails, this process merges its ranges too."""
 
-    def __init__(self, pid: int, folder: Path, name: str) -> None:
-        self.pid = pid
-        self._postings = folder / f".{name}.postings"
-        self._entries = folder / f".{name}.entries"
+    def __init__(self, fields: dict[str, list[_Range]], folder: Path) -> None:
+        self.fields = fields
+        self._names = list(fields)
+        self._folder = folder
+        self._prefix = f".merge-{os.getpid()}"
+        self._lock = multiprocessing.get_context("fork").Lock()
+        # per field, in memory both processes share: next range from the first, range
+        # after the next from the last, whether the forked process is done with it
+        self._memory = mmap.mmap(-1, 3 * 8 * len(fields))
+        self._slots = np.frombuffer(self._memory, dtype=np.int64).reshape(len(fields), 3)
+        for k, ranges in enumerate(fields.values()):
+            self._slots[k] = (0, len(ranges), 0)
+        self._pid = 0
+        self._ended = False
 
     @classmethod
-    def start(cls, merge: _Merge, field: str, ranges: list[_Range], folder: str) -> _OtherHalf:
-        half = cls(0, Path(folder), f"merge-{os.getpid()}-{field}")
+    def start(cls, merge: _Merge, fields: dict[str, list[_Range]], folder: Path) -> _Shared:
+        shared = cls(fields, folder)
         pid = os.fork()
         if pid:
-            half.pid = pid
-            return half
+            shared._pid = pid
+            return shared
         code = 1
         try:  # the child: nothing of the parent's files is written or flushed here
-            with open(half._postings, "wb") as postings, open(half._entries, "wb") as entries:
-                merge._write_ranges(_FileTerms(postings, entries), field, ranges)
+            for k, name in enumerate(shared._names):
+                while (r := shared._claim(k, from_last=True)) is not None:
+                    postings, entries = shared._files(name, r)
+                    with open(postings, "wb") as p, open(entries, "wb") as e:
+                        merge._write_ranges(_FileTerms(p, e), name, fields[name][r : r + 1])
+                shared._slots[k, 2] = 1
             code = 0
         finally:
             os._exit(code)
 
-    def join(self, out: TermWriter) -> bool:
-        """Wait for the child and add what it merged to ``out``; False if it failed."""
-        _, status = os.waitpid(self.pid, 0)
-        try:
-            if status != 0:
-                return False
-            with open(self._postings, "rb") as postings:
-                out.append(postings, _read_items(self._entries.read_bytes()))
-            return True
-        finally:
-            for path in (self._postings, self._entries):
+    def _files(self, name: str, r: int) -> tuple[Path, Path]:
+        stem = self._folder / f"{self._prefix}-{name}-{r}"
+        return stem.with_suffix(".postings"), stem.with_suffix(".entries")
+
+    def _claim(self, k: int, from_last: bool = False) -> int | None:
+        with self._lock:
+            first, after = (int(n) for n in self._slots[k, :2])
+            if first >= after:
+                return None
+            if from_last:
+                self._slots[k, 1] = after - 1
+                return after - 1
+            self._slots[k, 0] = first + 1
+            return first
+
+    def claim(self, name: str) -> int | None:
+        """The next range of field ``name`` for this process to merge, or None."""
+        return self._claim(self._names.index(name))
+
+    def finish(self, name: str, out: TermWriter, merge: _Merge) -> None:
+        """Once this process has claimed its last range of the field: add those the
+        forked process merged to ``out``, or merge them here if it failed."""
+        k = self._names.index(name)
+        done = self._wait(k)
+        for r in range(int(self._slots[k, 1]), len(self.fields[name])):
+            postings, entries = self._files(name, r)
+            if done:
+                with open(postings, "rb") as file:
+                    out.append(file, _read_items(entries.read_bytes()))
+            else:
+                merge._write_ranges(out, name, self.fields[name][r : r + 1])
+            for path in (postings, entries):
                 with contextlib.suppress(OSError):
                     path.unlink()
+
+    def _wait(self, k: int) -> bool:
+        """Wait until the forked process is done with field ``k``; False if it ended
+        without being done."""
+        while not self._slots[k, 2]:
+            if self._ended:
+                return False
+            pid, _status = os.waitpid(self._pid, os.WNOHANG)
+            self._ended = pid != 0
+            if not self._ended:
+                time.sleep(0.002)
+        return True
+
+    def close(self) -> None:
+        """End the forked process (done, or no longer needed) and remove its files."""
+        if not self._ended:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            self._ended = True
+        for path in self._folder.glob(f"{self._prefix}-*"):
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 class _SharedTemp:
