@@ -196,6 +196,33 @@ def test_positions_past_the_16_bit_range_are_packed_wide():
         assert pack_positions(positions)[:2] == b"\xff\xff"
 
 
+@pytest.mark.parametrize("weight", [1, 3, 255, 256, 1_000])
+@pytest.mark.parametrize("last", [1_500, 65_534, 65_535, 70_000])
+def test_lists_of_several_terms_are_encoded_as_each_alone(weight, last):
+    # a weight past a byte or a position past 16 bits: that list posting by posting
+    from search.engine.postings import encode_position_lists, pack_positions
+
+    rng = random.Random(weight * last)
+    docs, freqs, positions, starts = [], [], [], [0]
+    for n in (1, 40, 3):
+        ids = sorted(rng.sample(range(1_000), n))
+        counts = [*(rng.randint(1, 4) for _ in ids[1:]), weight]
+        places = [[*sorted(rng.sample(range(last), k - 1)), last] for k in counts]
+        docs += ids
+        freqs += counts
+        positions += [x for p in places for x in p]
+        starts.append(len(docs))
+    lists = encode_position_lists(starts, docs, freqs, positions)
+    at = 0
+    for t, data in enumerate(lists):
+        s, e = starts[t], starts[t + 1]
+        values = []
+        for k in freqs[s:e]:
+            values.append(pack_positions(positions[at : at + k]))
+            at += k
+        assert data == encode_postings(docs[s:e], [float(k) for k in freqs[s:e]], values)
+
+
 @pytest.mark.parametrize("gap", [1, 255, 256, 65_535, 65_536, 3_000_000])
 def test_postings_keep_every_gap_width(gap):
     ids = [7, 7 + gap, 7 + 2 * gap + 1]

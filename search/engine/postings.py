@@ -183,9 +183,14 @@ _FLOAT32 = struct.Struct("<f")
 def _encode_positions(docs: np.ndarray, freqs: np.ndarray, positions: np.ndarray) -> bytes:
     """:func:`encode_postings` of one term's postings given as arrays (see
     :func:`encode_position_lists`), posting by posting."""
-    flat = positions.tolist()
     ends = np.cumsum(freqs).tolist()
-    values = [pack_positions(flat[a:b]) for a, b in zip([0, *ends], ends, strict=False)]
+    if not len(positions) or int(positions.max()) < 0xFFFF:
+        # what pack_positions gives each posting: its positions as 16-bit integers
+        raw = positions.astype("<u2").tobytes()
+        values = [raw[2 * a : 2 * b] for a, b in zip([0, *ends], ends, strict=False)]
+    else:
+        flat = positions.tolist()
+        values = [pack_positions(flat[a:b]) for a, b in zip([0, *ends], ends, strict=False)]
     return encode_postings(docs.tolist(), [float(f) for f in freqs.tolist()], values)
 
 
