@@ -281,12 +281,10 @@ class TextPostings:
         many, wide = len(self.table.terms), MAX_PAIR_GAP + 1
         keys = (stem[pick].astype(np.int64) * many + stem[pick + 1]) * wide + gap[pick]
         unique, inverse = np.unique(keys, return_inverse=True)
+        stems, widths = np.divmod(unique, wide)
+        firsts, seconds = np.divmod(stems, many)
         pair_id = self.table.pair_id
-        ids = []
-        for key in unique.tolist():
-            stems, width = divmod(key, wide)
-            first, second = divmod(stems, many)
-            ids.append(pair_id(first, second, width))
+        ids = list(map(pair_id, firsts.tolist(), seconds.tolist(), widths.tolist()))
         return np.array(ids, dtype=np.int32)[inverse.ravel()], doc[pick], pos[pick]
 
 
