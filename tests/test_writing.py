@@ -142,3 +142,29 @@ def test_encode_position_lists_gives_the_bytes_of_encode_postings():
     assert got == expected
     p = Postings.from_bytes(got[-1])
     assert p.count == starts[-1] - starts[-2]
+
+
+@pytest.mark.parametrize("keys", [0, 1, 7, 3_000])
+def test_term_files_hash_tables_are_the_bytes_whoosh_writes(keys):
+    from io import BytesIO
+
+    from whoosh.filedb.filetables import OrderedHashWriter
+    from whoosh.filedb.structfile import StructFile
+
+    from search.engine.codec import write_hash_tables
+
+    class Kept(BytesIO):
+        def close(self) -> None:
+            self.kept = self.getvalue()
+
+    def written(fast: bool) -> bytes:
+        out = Kept()
+        writer = OrderedHashWriter(StructFile(out))
+        if fast:
+            writer._write_hashes = lambda: write_hash_tables(writer)
+        for n in range(keys):  # sorted keys; some share a bucket, some a slot
+            writer.add(b"\x00\x01term%06d" % n, b"v" * (n % 5))
+        writer.close()
+        return out.kept
+
+    assert written(fast=True) == written(fast=False)

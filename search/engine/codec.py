@@ -55,6 +55,12 @@ class ArrayCodec(whoosh3.W3Codec):
         postings = Postings(_source(dbfile), offset, format_.fixed_value_size() == 0)
         return ArrayMatcher(postings, format_, term=term, scorer=scorer)
 
+    def field_writer(self, storage, segment):
+        writer = super().field_writer(storage, segment)
+        tindex = writer._tindex
+        tindex._write_hashes = lambda: write_hash_tables(tindex)
+        return writer
+
     def terms_reader(self, storage, segment):
         return super().terms_reader(_mapped(storage), segment)
 
@@ -73,6 +79,29 @@ _SLOT = struct.Struct("!Iq")
 #: The lengths before each key and value in an ordered hash file.
 ITEM_LENGTHS = struct.Struct("!ii")
 _FIELD_NUMBER = struct.Struct("!H")
+
+
+#: A slot of an ordered hash file's hash table, as numpy writes a table of them.
+_SLOT_DTYPE = np.dtype([("hash", ">u4"), ("position", ">i8")])
+
+
+def write_hash_tables(tindex) -> None:
+    """What Whoosh's ``HashWriter._write_hashes`` writes when a term file is closed
+    (its 256 hash tables, each filled by linear probing in the order the keys were
+    added), with one write per table instead of one per slot."""
+    dbfile = tindex.dbfile
+    for entries in tindex.buckets:
+        size = 2 * len(entries)
+        tindex.directory.append((dbfile.tell(), size))
+        hashes, positions = [0] * size, [0] * size  # position 0 (the header): empty
+        for hashval, position in entries:
+            slot = (hashval >> 8) % size
+            while positions[slot]:
+                slot = (slot + 1) % size
+            hashes[slot], positions[slot] = hashval, position
+        table = np.empty(size, dtype=_SLOT_DTYPE)
+        table["hash"], table["position"] = hashes, positions
+        dbfile.write(table.tobytes())
 
 
 class TermTable:
