@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.analysis import (
+    _ASCII_TOKENS,
     _FAST_TOKENS,
     ENGLISH_STOP_WORDS,
     FRENCH_STOP_WORDS,
@@ -24,6 +25,12 @@ _TOKEN_CHARS = "AERSaez09/.-_ '’\u0301\u064e\u0670éÉبسم\u4e00\u30a2\uac00
 @given(st.text(alphabet=_TOKEN_CHARS, max_size=40))
 def test_fast_token_pattern_matches_as_the_token_pattern(text):
     assert _FAST_TOKENS.findall(text) == TOKEN_PATTERN.findall(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="AERSaez09/.-_ '\"\n", max_size=40))
+def test_ascii_token_pattern_matches_as_the_token_pattern_in_ascii_text(text):
+    assert _ASCII_TOKENS.findall(text) == TOKEN_PATTERN.findall(text)
 
 
 def test_fast_token_pattern_on_words_with_marks():
