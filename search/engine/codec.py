@@ -321,14 +321,6 @@ class ArrayPostingsWriter:
         return max(self._weights)
 
 
-def entry_extent(entry: bytes) -> tuple[int, int]:
-    """Where the postings of a W3 term dictionary entry are: offset and length."""
-    if entry[0]:
-        raise IndexFormatError("a term's postings are inlined, which unsearch never writes")
-    offset = _OFFSET.unpack_from(entry, _TERMINFO.size)[0]
-    return offset, _EXTENT_LENGTH.unpack_from(entry, _TERMINFO.size + _OFFSET.size)[0]
-
-
 #: :data:`ENTRY` as numpy reads a block of entries.
 ENTRY_DTYPE = np.dtype(
     [
@@ -346,12 +338,11 @@ ENTRY_DTYPE = np.dtype(
 )
 
 
-def entry_table(entries: list[bytes]) -> np.ndarray:
-    """W3 term dictionary entries as one array of :data:`ENTRY_DTYPE` rows."""
-    blob = b"".join(entries)
-    if len(blob) != ENTRY.size * len(entries):
-        raise IndexFormatError("a term's dictionary entry is not one unsearch writes")
-    table = np.frombuffer(blob, dtype=ENTRY_DTYPE)
+def entry_rows(raw: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """The W3 term dictionary entries at ``offsets`` of ``raw`` (bytes as a ``uint8``
+    array), as one array of :data:`ENTRY_DTYPE` rows."""
+    rows = np.ascontiguousarray(raw[np.asarray(offsets)[:, None] + np.arange(ENTRY.size)])
+    table = rows.view(ENTRY_DTYPE)[:, 0]
     if table["inlined"].any():
         raise IndexFormatError("a term's postings are inlined, which unsearch never writes")
     return table
@@ -362,12 +353,13 @@ def merged_entries(
 ) -> list[bytes]:
     """The dictionary entries of terms merged from several segments' (see
     :func:`~search.engine.postings.merge_postings`): term ``t`` from the rows
-    ``starts[t]`` to ``starts[t + 1]`` of ``table`` (:func:`entry_table`), in document
+    ``starts[t]`` to ``starts[t + 1]`` of ``table`` (:func:`entry_rows`), in document
     order, their documents moved up by ``bases``; its postings at ``offsets[t]``,
     ``lengths[t]``.  Weights and frequencies are summed, lengths and weights bounded.
 
-    >>> rows = [terminfo(2.0, 2, 3, 9, 1.0, 0, 4, 0, 10), terminfo(1.0, 1, 5, 5, 1.0, 1, 1, 10, 8)]
-    >>> (entry,) = merged_entries(entry_table(rows), np.array([0, 100]), np.array([0, 2]), [7], [18])
+    >>> rows = terminfo(2.0, 2, 3, 9, 1.0, 0, 4, 0, 10) + terminfo(1.0, 1, 5, 5, 1.0, 1, 1, 10, 8)
+    >>> table = entry_rows(np.frombuffer(rows, dtype=np.uint8), np.array([0, ENTRY.size]))
+    >>> (entry,) = merged_entries(table, np.array([0, 100]), np.array([0, 2]), [7], [18])
     >>> entry == terminfo(3.0, 3, 3, 9, 1.0, 0, 101, 7, 18)
     True
     """

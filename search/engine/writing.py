@@ -44,16 +44,19 @@ from whoosh.system import pack_ushort
 from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from ..analysis import fast_index_terms
+from ..errors import IndexFormatError
 from . import store
 from .codec import (
     BYTE_LENGTHS,
+    ENTRY,
+    ENTRY_DTYPE,
     ITEM_LENGTHS,
     ArrayCodec,
     ArrayPostingsWriter,
     TermWriter,
     TextPositions,
     copy_documents,
-    entry_table,
+    entry_rows,
     length_bytes,
     make_codec,
     merged_entries,
@@ -518,6 +521,7 @@ class _Merge:
         self.bases = list(accumulate(counts[:-1], initial=0))  # the new segment's numbers
         self.totals: dict[str, int] = {}
         self.shared: _Shared | None = None
+        self._item_positions: dict[int, np.ndarray] = {}
 
     def share(self, writer: IndexWriter) -> None:
         """Start a forked process on the ranges of the large fields' terms, from their
@@ -580,14 +584,14 @@ class _Merge:
         for lo, hi in ranges:
             keys: list[bytes] = []
             owners: list[int] = []
-            entries: list[bytes] = []
+            tables = []
             for i in range(len(self.readers)):
-                got_keys, got_entries = self._field_terms(i, name, lo, hi)
+                got_keys, table = self._field_terms(i, name, lo, hi)
                 keys += got_keys
-                entries += got_entries
+                tables.append(table)
                 owners += [i] * len(got_keys)
             order = sorted(range(len(keys)), key=keys.__getitem__)
-            self._write_terms(out, _Terms(keys, owners, entries, order))
+            self._write_terms(out, _Terms(keys, owners, np.concatenate(tables), order))
 
     def _ranges(self, name: str) -> list[_Range]:
         """The field's terms in ranges of :data:`RANGE_TERMS` terms of its largest
@@ -613,11 +617,11 @@ class _Merge:
         keys, owners, entries, order = terms
         if not order:
             return
-        table = entry_table([entries[k] for k in order])
+        table = entries[order]
         words = [keys[k] for k in order]
         firsts = [0, *(j for j in range(1, len(words)) if words[j] != words[j - 1])]
         starts = np.array([*firsts, len(words)], dtype=np.int64)
-        segments = np.array([owners[k] for k in order], dtype=np.int64)
+        segments = np.array(owners, dtype=np.int64)[order]
         sizes = np.cumsum(np.add.reduceat(table["length"].astype(np.int64), starts[:-1]))
         cuts = np.searchsorted(sizes, np.arange(BATCH_BYTES, int(sizes[-1]), BATCH_BYTES))
         bounds = [0, *sorted(set(cuts.tolist()) - {0, len(firsts)}), len(firsts)]
@@ -688,20 +692,38 @@ class _Merge:
 
     def _field_terms(
         self, i: int, name: str, lo: bytes | None, hi: bytes | None
-    ) -> tuple[list[bytes], list[bytes]]:
+    ) -> tuple[list[bytes], np.ndarray]:
         """Reader ``i``'s terms of the field from ``lo`` up to ``hi`` (see
-        :meth:`_region`) and their dictionary entries, in order, read in one piece
-        from its term file (an ordered hash file: each item's key and value lengths,
-        then the key and the value)."""
+        :meth:`_region`) and their dictionary entries (:data:`ENTRY_DTYPE` rows), in
+        order, read in one piece from its term file: an ordered hash file, each item
+        its key and value lengths, then the key and the value, found through the
+        file's array of item positions."""
         start, end = self._region(i, name, lo, hi)
         if end <= start:
-            return [], []
+            return [], np.zeros(0, dtype=ENTRY_DTYPE)
+        positions = self._positions(i)
+        at = positions[np.searchsorted(positions, start) : np.searchsorted(positions, end)]
         blob = self.readers[i]._terms._tindex.dbfile.get(start, end - start)
-        keys, entries = [], []
-        for key, entry in _read_items(blob):
-            keys.append(key[2:])  # less the field's number
-            entries.append(entry)
-        return keys, entries
+        raw = np.frombuffer(blob, dtype=np.uint8)
+        at = at - start
+        lengths = np.ascontiguousarray(raw[at[:, None] + np.arange(ITEM_LENGTHS.size)])
+        sizes = lengths.view(">i4").astype(np.int64)  # key and value lengths
+        values = at + ITEM_LENGTHS.size + sizes[:, 0]
+        if (sizes[:, 1] != ENTRY.size).any():
+            raise IndexFormatError(f"a term of field {name!r} has an entry of another layout")
+        firsts = (at + ITEM_LENGTHS.size + 2).tolist()  # less the field's number
+        keys = [blob[a:b] for a, b in zip(firsts, values.tolist(), strict=True)]
+        return keys, entry_rows(raw, values)
+
+    def _positions(self, i: int) -> np.ndarray:
+        """Where each item of reader ``i``'s term file starts, in key order."""
+        got = self._item_positions.get(i)
+        if got is None:
+            tindex = self.readers[i]._terms._tindex
+            raw = tindex.dbfile.get(tindex.indexbase, tindex.indexlen * tindex.indexsize)
+            kind = np.dtype(">" + tindex.extras["indextype"])
+            got = self._item_positions[i] = np.frombuffer(raw, dtype=kind).astype(np.int64)
+        return got
 
 
 #: A range of a field's terms, from the first (None: the field's first) up to the
@@ -730,11 +752,11 @@ BATCH_BYTES = 16 * 2**20
 
 class _Terms(NamedTuple):
     """The terms of a field in the segments merged: each one's bytes, segment and
-    dictionary entry, and the order they are written in."""
+    dictionary entry (an :data:`ENTRY_DTYPE` row), and the order they are written in."""
 
     keys: list[bytes]
     owners: list[int]
-    entries: list[bytes]
+    entries: np.ndarray
     order: list[int]
 
 
