@@ -124,7 +124,7 @@ def ingest(
         index_dir.mkdir(parents=True, exist_ok=True)
         locked = acquire(lock, wait)
     except OSError as exc:
-        raise SearchError(f"{index_dir}/: cannot write the index ({exc.strerror or exc})") from None
+        raise _cannot_write(index_dir, exc) from None
     if not locked:
         raise IndexLockedError(f"{index_dir}/ is locked: another ingest is writing to it")
     try:
@@ -132,6 +132,8 @@ def ingest(
         files = sorted(iter_sources(paths), key=_expected_rank)
         run = _Run(index_dir)
         run.ingest(files, prune, progress, procs, lock, committing)
+    except OSError as exc:  # a file that cannot be read is a failure; this is the index
+        raise _cannot_write(index_dir, exc) from exc
     finally:
         lock.release()
     return IngestReport(
@@ -144,6 +146,10 @@ def ingest(
         seconds=round(time.perf_counter() - started, 3),
         index_dir=str(index_dir),
     )
+
+
+def _cannot_write(index_dir: Path, exc: OSError) -> SearchError:
+    return SearchError(f"{index_dir}/: cannot write the index ({exc.strerror or exc})")
 
 
 def _expected_rank(path: Path) -> int:

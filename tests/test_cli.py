@@ -194,3 +194,23 @@ def test_ingest_into_a_place_that_cannot_hold_an_index(tmp_path):
     result = CliRunner().invoke(main, ["ingest", str(RESOLUTIONS / "fr"), "--index", str(index)])
     assert result.exit_code == 1
     assert result.output == f"Error: {index}/: cannot write the index (Not a directory)\n"
+
+
+def test_ingest_onto_a_full_disk_is_one_line_and_keeps_the_index(tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    args = ["ingest", str(RESOLUTIONS / "fr"), "--index", str(index)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    hits = CliRunner().invoke(main, ["coopération triangulaire", "--index", str(index)]).output
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("search.engine.writing.IndexWriter.commit", full)
+    result = CliRunner().invoke(main, [*args, str(RESOLUTIONS / "en-md")])
+    assert result.exit_code == 1
+    assert result.output == (
+        "ingesting\nwriting the index …\n"
+        f"Error: {index}/: cannot write the index (No space left on device)\n"
+    )
+    again = CliRunner().invoke(main, ["coopération triangulaire", "--index", str(index)])
+    assert again.output == hits
