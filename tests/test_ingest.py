@@ -8,6 +8,7 @@ test are ``python -m search ingest`` processes.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
@@ -727,6 +728,29 @@ def test_a_field_merged_in_two_processes_holds_what_one_merges(
         monkeypatch.setattr("search.engine.writing._FileTerms.add_entry", broken)
     assert ingest(MIXED, tmp_path / "two", procs=1).ok
     assert segments(tmp_path / "one") == segments(tmp_path / "two") == 1
+    assert contents(tmp_path / "two") == contents(tmp_path / "one")
+    assert not [p for p in (tmp_path / "two").iterdir() if p.name.startswith(".merge")]
+
+
+def test_a_forked_merge_killed_holding_the_claims_lock_does_not_stop_the_merge(
+    tmp_path, corpus, monkeypatch
+):
+    from search.engine.writing import _Shared
+
+    monkeypatch.setattr("search.engine.writing.SEGMENT_MB", 0.5)
+    assert ingest(MIXED, tmp_path / "one", procs=1).ok
+    monkeypatch.setattr("search.engine.writing.PARALLEL_BYTES", 1)
+    monkeypatch.setattr("search.engine.writing.RANGE_TERMS", 50)
+    claim = _Shared._claim
+
+    def killed_inside(self, k, from_last=False):
+        if from_last:  # the forked process takes the lock and dies with it
+            self._lock.acquire()
+            os._exit(9)
+        return claim(self, k, from_last)
+
+    monkeypatch.setattr(_Shared, "_claim", killed_inside)
+    assert ingest(MIXED, tmp_path / "two", procs=1).ok
     assert contents(tmp_path / "two") == contents(tmp_path / "one")
     assert not [p for p in (tmp_path / "two").iterdir() if p.name.startswith(".merge")]
 

@@ -792,6 +792,11 @@ def _read_items(data: bytes):
         pos += keylen + datalen
 
 
+#: Seconds a process waits for the lock on the claims before it asks whether the
+#: other one is still there.
+_LOCK_WAIT = 0.5
+
+
 class _Shared:
     """The ranges of the large fields' terms, merged by this process from the first
     and by a forked one from the last until they meet, so that both keep busy while
@@ -811,7 +816,8 @@ class _Shared:
         self._slots = np.frombuffer(self._memory, dtype=np.int64).reshape(len(fields), 3)
         for k, ranges in enumerate(fields.values()):
             self._slots[k] = (0, len(ranges), 0)
-        self._pid = 0
+        self._pid = 0  # the forked process, in this one
+        self._parent = os.getpid()
         self._ended = False
 
     @classmethod
@@ -838,7 +844,14 @@ class _Shared:
         return stem.with_suffix(".postings"), stem.with_suffix(".entries")
 
     def _claim(self, k: int, from_last: bool = False) -> int | None:
-        with self._lock:
+        # a process killed while it held the lock never gives it back: once it is
+        # gone, the one left claims alone
+        locked = False
+        while not locked and not self._gone():
+            locked = self._lock.acquire(timeout=_LOCK_WAIT)
+        if not locked and not self._pid:
+            return None  # the forked process, whose parent is gone: nothing is wanted
+        try:
             first, after = (int(n) for n in self._slots[k, :2])
             if first >= after:
                 return None
@@ -847,6 +860,18 @@ class _Shared:
                 return after - 1
             self._slots[k, 0] = first + 1
             return first
+        finally:
+            if locked:
+                self._lock.release()
+
+    def _gone(self) -> bool:
+        """Whether the other process has ended."""
+        if not self._pid:  # the forked process: its parent is gone, or not
+            return os.getppid() != self._parent
+        if not self._ended:
+            pid, _status = os.waitpid(self._pid, os.WNOHANG)
+            self._ended = pid != 0
+        return self._ended
 
     def claim(self, name: str) -> int | None:
         """The next range of field ``name`` for this process to merge, or None."""
@@ -872,12 +897,9 @@ class _Shared:
         """Wait until the forked process is done with field ``k``; False if it ended
         without being done."""
         while not self._slots[k, 2]:
-            if self._ended:
-                return False
-            pid, _status = os.waitpid(self._pid, os.WNOHANG)
-            self._ended = pid != 0
-            if not self._ended:
-                time.sleep(0.002)
+            if self._gone():
+                return bool(self._slots[k, 2])
+            time.sleep(0.002)
         return True
 
     def close(self) -> None:
