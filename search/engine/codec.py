@@ -37,7 +37,13 @@ from whoosh.util.numeric import byte_to_length
 
 from ..analysis import PAIR_MARK, STOP_MARK, WORD_MARK, index_positions
 from ..errors import IndexFormatError
-from .postings import Postings, encode_postings, pack_positions, unpack_positions
+from .postings import (
+    Postings,
+    encode_postings,
+    pack_positions,
+    record_dtype,
+    unpack_positions,
+)
 
 
 class ArrayCodec(whoosh3.W3Codec):
@@ -82,7 +88,7 @@ _FIELD_NUMBER = struct.Struct("!H")
 
 
 #: A slot of an ordered hash file's hash table, as numpy writes a table of them.
-_SLOT_DTYPE = np.dtype([("hash", ">u4"), ("position", ">i8")])
+_SLOT_DTYPE = record_dtype(_SLOT, ("hash", "position"))
 
 
 def write_hash_tables(tindex) -> None:
@@ -322,19 +328,20 @@ class ArrayPostingsWriter:
 
 
 #: :data:`ENTRY` as numpy reads a block of entries.
-ENTRY_DTYPE = np.dtype(
-    [
-        ("inlined", "u1"),
-        ("weight", ">f4"),
-        ("frequency", ">u4"),
-        ("minlength", "u1"),
-        ("maxlength", "u1"),
-        ("maxweight", ">f4"),
-        ("minid", ">u4"),
-        ("maxid", ">u4"),
-        ("offset", ">u8"),
-        ("length", ">u4"),
-    ]
+ENTRY_DTYPE = record_dtype(
+    ENTRY,
+    (
+        "inlined",
+        "weight",
+        "frequency",
+        "minlength",
+        "maxlength",
+        "maxweight",
+        "minid",
+        "maxid",
+        "offset",
+        "length",
+    ),
 )
 
 

@@ -42,9 +42,8 @@ PER_WEIGHT = 2
 #: Up to this many postings a list is encoded in plain Python (see encode_postings).
 _SMALL_LIST = 48
 _ARRAY_CODES = {1: "B", 2: "H", 4: "I"}
-_END = struct.Struct("<I")
-#: The first document number in a list's header (after MAGIC and the count).
-_FIRST = struct.Struct("<I")
+#: A little-endian 32-bit number: where a value ends, a list's first document number.
+_U32 = struct.Struct("<I")
 _ENDS = struct.Struct("<II")
 
 
@@ -245,17 +244,20 @@ def merge_postings(parts: list[tuple[bytes, int]]) -> bytes:
     return _assemble(head, idbytes, wbytes, skips, table, *(regions if valued else ()))
 
 
+def record_dtype(layout: struct.Struct, names: tuple[str, ...]) -> np.dtype:
+    """The numpy record type of ``layout`` (a struct of one byte order, without
+    padding), its fields named ``names``: to read many such records at once.
+
+    >>> record_dtype(struct.Struct("<IBf"), ("count", "kind", "weight")).descr
+    [('count', '<u4'), ('kind', '|u1'), ('weight', '<f4')]
+    """
+    order = ">" if layout.format[0] in "!>" else "<"
+    codes = layout.format[1:]
+    return np.dtype([(name, order + code) for name, code in zip(names, codes, strict=True)])
+
+
 #: A posting list's header as numpy reads it at several lists' offsets at once.
-_HEADER_DTYPE = np.dtype(
-    [
-        ("count", "<u4"),
-        ("first", "<u4"),
-        ("width", "u1"),
-        ("kind", "u1"),
-        ("valued", "<u4"),
-        ("skips", "<u4"),
-    ]
-)
+_HEADER_DTYPE = record_dtype(_HEADER, ("count", "first", "width", "kind", "valued", "skips"))
 #: Postings of the terms :func:`merge_position_lists` merges in one batch: what
 #: bounds the memory of its arrays (about 100 bytes per posting).
 _BATCH_POSTINGS = 1 << 20
@@ -294,7 +296,7 @@ def merge_position_lists(
     cols = source[offsets[:, None] + np.arange(len(MAGIC), len(MAGIC) + _HEADER.size)]
     head = np.ascontiguousarray(cols).view(_HEADER_DTYPE)[:, 0]
     lists = _Lists(source, offsets, lengths, bases, head)
-    ok = np.logical_and.reduceat(lists.mergeable(), starts[:-1])
+    ok = np.logical_and.reduceat(lists.mergeable, starts[:-1])
     counts = np.add.reduceat(lists.count, starts[:-1])
     todo = np.flatnonzero(ok)
     batch: list[int] = []
@@ -321,7 +323,6 @@ class _Lists:
         self.source = source
         self.view = memoryview(source)
         self.ends = offsets + lengths
-        self.bases = bases
         self.count = head["count"].astype(np.int64)
         self.first = head["first"].astype(np.int64) + bases
         self.width = head["width"].astype(np.int64)
@@ -334,22 +335,16 @@ class _Lists:
         )
         tables = np.where(kind == _SMALL, 4 * ((count - 1) // SUMS), 0)
         self.values_at = self.weights_at + size + 4 * head["skips"].astype(np.int64) + tables
-        self.valued = head["valued"]
+        # which lists hold positions the weights give the lengths of, with whole
+        # weights (see encode_postings); the weight of those of a constant one
+        self.mergeable = (head["valued"] == _IMPLIED) & (kind <= _SMALL)
         self.constant = np.ones(len(count), dtype=np.int64)
         constant = np.flatnonzero(kind == _CONSTANT)
         raw = source[self.weights_at[constant, None] + np.arange(4)]
-        self._constant_value = np.ascontiguousarray(raw).view("<f4")[:, 0]
-        self._constant_parts = constant
-
-    def mergeable(self) -> np.ndarray:
-        """Which lists hold positions the weights give the lengths of, with whole
-        weights (see :func:`encode_postings`)."""
-        ok = (self.valued == _IMPLIED) & (self.kind <= _SMALL)
-        value = self._constant_value
+        value = np.ascontiguousarray(raw).view("<f4")[:, 0]
         whole = (value == np.floor(value)) & (value >= 1)
-        ok[self._constant_parts] &= whole
-        self.constant[self._constant_parts[whole]] = value[whole].astype(np.int64)
-        return ok
+        self.mergeable[constant] &= whole
+        self.constant[constant[whole]] = value[whole].astype(np.int64)
 
     def merge(self, terms: np.ndarray, starts: np.ndarray, out: list[bytes | None]) -> None:
         """Put in ``out`` the merged list of each of ``terms`` (places in ``starts``)."""
@@ -585,7 +580,7 @@ def moved_postings(data: bytes, base: int) -> bytes:
         return data
     count, first, width, kind, valued, nskips = _HEADER.unpack_from(data, 4)
     if not nskips:  # most lists: only the first document number changes
-        return b"".join((data[:8], _FIRST.pack(first + base), data[12:]))
+        return b"".join((data[:8], _U32.pack(first + base), data[12:]))
     at = 4 + _HEADER.size + width * (count - 1) + _weights_size(kind, count)
     skips = np.frombuffer(data, dtype="<u4", count=nskips, offset=at) + base
     head = (count, first + base, width, kind, valued, nskips)
@@ -886,7 +881,7 @@ class Postings:
         start, end = (
             _ENDS.unpack(buf[at + 4 * i - 4 : at + 4 * i + 4])
             if i
-            else (0, *_END.unpack(buf[at : at + 4]))
+            else (0, *_U32.unpack(buf[at : at + 4]))
         )
         return bytes(buf[self._values_at + start : self._values_at + end])
 
@@ -901,7 +896,7 @@ class Postings:
         if block:
             assert self._sums_at is not None  # kept for small weights, the only kind left
             at = self._sums_at + 4 * (block - 1)
-            base = _END.unpack(self._buf[at : at + 4])[0]
+            base = _U32.unpack(self._buf[at : at + 4])[0]
         weights = self._buf[self._weights_at + block * SUMS : self._weights_at + i + 1]
         n = weights[-1]
         return base + sum(weights) - n, n

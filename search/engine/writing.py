@@ -531,9 +531,10 @@ class _Merge:
             return
         large = {}
         for name in self._names():
-            ranges = self._ranges(name)
-            if len(ranges) > 1 and self._size(name) >= PARALLEL_BYTES:
-                large[name] = ranges
+            if sum(end - start for start, end in self._regions(name)) >= PARALLEL_BYTES:
+                ranges = self._ranges(name)
+                if len(ranges) > 1:
+                    large[name] = ranges
         if large:
             self.shared = _Shared.start(self, large, Path(folder))
 
@@ -596,20 +597,15 @@ class _Merge:
     def _ranges(self, name: str) -> list[_Range]:
         """The field's terms in ranges of :data:`RANGE_TERMS` terms of its largest
         segment."""
-        sizes = [self._region(i, name) for i in range(len(self.readers))]
-        largest = max(range(len(sizes)), key=lambda i: sizes[i][1] - sizes[i][0])
+        sizes = [end - start for start, end in self._regions(name)]
+        largest = max(range(len(sizes)), key=sizes.__getitem__)
         keys, _entries = self._field_terms(largest, name, None, None)
         bounds = keys[RANGE_TERMS::RANGE_TERMS]
         return list(zip([None, *bounds], [*bounds, None], strict=True))
 
-    def _size(self, name: str) -> int:
-        """The bytes of the field's terms in the term files of the segments."""
-        return sum(
-            end - start
-            for start, end in map(
-                self._region, range(len(self.readers)), [name] * len(self.readers)
-            )
-        )
+    def _regions(self, name: str) -> list[tuple[int, int]]:
+        """Where each segment's terms of the field are in its term file."""
+        return [self._region(i, name) for i in range(len(self.readers))]
 
     def _write_terms(self, out, terms: _Terms) -> None:
         """Write ``terms`` with ``out``, a :class:`TermWriter` or the like, in batches of
@@ -663,13 +659,14 @@ class _Merge:
         for word, postings, entry in zip(words, data, merged, strict=True):
             out.add_entry(word, postings, entry)
 
-    def _postings_file(self, i: int) -> Callable[[int, int], bytes]:
-        """Reader ``i``'s postings at an offset and length."""
+    def _postings_file(self, i: int) -> Callable[[int, int], bytes | memoryview]:
+        """Reader ``i``'s postings at an offset and length (of its memory map, where
+        it is mapped: they are copied once, when a batch's are joined)."""
         postfile = self.readers[i]._terms._postfile
         buf = getattr(postfile, "_buf", None)
         if buf is None:
             return postfile.get
-        return lambda offset, length: bytes(buf[offset : offset + length])
+        return lambda offset, length: buf[offset : offset + length]
 
     def _region(
         self, i: int, name: str, lo: bytes | None = None, hi: bytes | None = None
@@ -782,8 +779,8 @@ class _FileTerms:
 
 
 def _read_items(data: bytes):
-    """The ``(key, value)`` items of ``data`` framed as in an ordered hash file: a
-    term file's, or the ``(term bytes, entry)`` pairs :class:`_FileTerms` wrote."""
+    """The ``(term bytes, entry)`` pairs :class:`_FileTerms` wrote in ``data``, framed
+    as the items of an ordered hash file."""
     pos, size = 0, len(data)
     while pos < size:
         keylen, datalen = ITEM_LENGTHS.unpack_from(data, pos)
