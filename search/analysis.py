@@ -100,11 +100,15 @@ _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670"
 _LETTER = rf"[^\W_{_CJK}]"
 
 
-def _token_pattern(letters: str) -> str:
+def _token_pattern(letters: str, ascii_only: bool = False) -> str:
+    """Symbols, numbers like 57/263, CJK characters one by one, then words of
+    ``letters`` (a pattern) joined by apostrophes; in ASCII text no CJK, and only
+    the ASCII apostrophe."""
+    cjk, apostrophes = ("", "'") if ascii_only else (rf"|[{_CJK}]", "['’]")
     return (
         rf"[A-Z]{{1,4}}(?:/[A-Za-z0-9.\-]+)+|\d{{1,4}}/\d{{1,4}}"
-        rf"|[{_CJK}]"
-        rf"|{letters}(?:['’]{letters})*"
+        rf"{cjk}"
+        rf"|{letters}(?:{apostrophes}{letters})*"
     )
 
 
@@ -120,9 +124,7 @@ TOKEN_PATTERN = re.compile(
 _FAST_TOKENS = re.compile(_token_pattern(rf"{_LETTER}+(?:[{_MARKS}]{_LETTER}*)*"), re.UNICODE)
 #: What TOKEN_PATTERN matches in ASCII text (most paragraphs), a third faster again:
 #: a letter is ``[A-Za-z0-9]``, no CJK, no marks, only the ASCII apostrophe.
-_ASCII_TOKENS = re.compile(
-    r"[A-Z]{1,4}(?:/[A-Za-z0-9.\-]+)+|\d{1,4}/\d{1,4}|[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*"
-)
+_ASCII_TOKENS = re.compile(_token_pattern("[A-Za-z0-9]+", ascii_only=True))
 
 
 def _find_tokens(text: str) -> list[str]:
