@@ -711,14 +711,24 @@ def test_the_segments_of_a_large_ingest_are_merged_into_one(tmp_path, corpus, mo
         assert contents(tmp_path / "merged") == contents(tmp_path / "many")
 
 
+def share_every_field(monkeypatch) -> None:
+    """A merge shares every field with a forked process, in many ranges."""
+    monkeypatch.setattr("search.engine.writing.PARALLEL_BYTES", 1)
+    monkeypatch.setattr("search.engine.writing.RANGE_TERMS", 50)
+
+
+def merge_files(index_dir: Path) -> list[Path]:
+    """The files a forked merge process left in the index folder."""
+    return [p for p in index_dir.iterdir() if p.name.startswith(".merge")]
+
+
 @pytest.mark.parametrize("child_fails", [False, True])
 def test_a_field_merged_in_two_processes_holds_what_one_merges(
     tmp_path, corpus, monkeypatch, child_fails
 ):
     monkeypatch.setattr("search.engine.writing.SEGMENT_MB", 0.5)
     assert ingest(MIXED, tmp_path / "one", procs=1).ok
-    monkeypatch.setattr("search.engine.writing.PARALLEL_BYTES", 1)  # every field
-    monkeypatch.setattr("search.engine.writing.RANGE_TERMS", 50)  # in many ranges
+    share_every_field(monkeypatch)
     monkeypatch.setattr("search.engine.writing.BATCH_BYTES", 2_000)  # and batches
     if child_fails:  # the forked process fails: this one merges its half too
 
@@ -729,7 +739,7 @@ def test_a_field_merged_in_two_processes_holds_what_one_merges(
     assert ingest(MIXED, tmp_path / "two", procs=1).ok
     assert segments(tmp_path / "one") == segments(tmp_path / "two") == 1
     assert contents(tmp_path / "two") == contents(tmp_path / "one")
-    assert not [p for p in (tmp_path / "two").iterdir() if p.name.startswith(".merge")]
+    assert not merge_files(tmp_path / "two")
 
 
 def test_a_forked_merge_killed_holding_the_claims_lock_does_not_stop_the_merge(
@@ -739,8 +749,7 @@ def test_a_forked_merge_killed_holding_the_claims_lock_does_not_stop_the_merge(
 
     monkeypatch.setattr("search.engine.writing.SEGMENT_MB", 0.5)
     assert ingest(MIXED, tmp_path / "one", procs=1).ok
-    monkeypatch.setattr("search.engine.writing.PARALLEL_BYTES", 1)
-    monkeypatch.setattr("search.engine.writing.RANGE_TERMS", 50)
+    share_every_field(monkeypatch)
     claim = _Shared._claim
 
     def killed_inside(self, k, from_last=False):
@@ -752,7 +761,7 @@ def test_a_forked_merge_killed_holding_the_claims_lock_does_not_stop_the_merge(
     monkeypatch.setattr(_Shared, "_claim", killed_inside)
     assert ingest(MIXED, tmp_path / "two", procs=1).ok
     assert contents(tmp_path / "two") == contents(tmp_path / "one")
-    assert not [p for p in (tmp_path / "two").iterdir() if p.name.startswith(".merge")]
+    assert not merge_files(tmp_path / "two")
 
 
 def test_a_merge_that_fails_while_shared_leaves_the_index_and_no_files(
@@ -762,8 +771,7 @@ def test_a_merge_that_fails_while_shared_leaves_the_index_and_no_files(
     assert ingest(MIXED[:3], index_dir, procs=1).ok
     before = everything(index_dir)
     monkeypatch.setattr("search.engine.writing.SEGMENT_MB", 0.5)
-    monkeypatch.setattr("search.engine.writing.PARALLEL_BYTES", 1)
-    monkeypatch.setattr("search.engine.writing.RANGE_TERMS", 50)
+    share_every_field(monkeypatch)
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
@@ -774,7 +782,7 @@ def test_a_merge_that_fails_while_shared_leaves_the_index_and_no_files(
         ingest(MIXED, index_dir, procs=1)
     assert str(raised.value) == f"{index_dir}/: cannot write the index (No space left on device)"
     assert everything(index_dir) == before
-    assert not [p for p in index_dir.iterdir() if p.name.startswith(".merge")]
+    assert not merge_files(index_dir)
 
 
 def contents(index_dir: Path) -> tuple:
